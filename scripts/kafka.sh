@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# A local single-node Apache Kafka (KRaft: broker and controller in one JVM), without Docker.
+#
+#   scripts/kafka.sh fetch    download the broker and its dependencies from Maven Central
+#   scripts/kafka.sh start    fetch if needed, format storage on first use, start, wait until ready
+#   scripts/kafka.sh stop     stop the broker started from this checkout (TERM, then KILL)
+#   scripts/kafka.sh status   say whether it runs
+#
+# Settings (environment):
+#   LOCAL_KAFKA_PORT             client port on 127.0.0.1 (default 9092); the controller uses +1
+#   LOCAL_KAFKA_VERSION          org.apache.kafka:kafka_2.13 version (default 4.1.1)
+#   LOCAL_KAFKA_DIR              state folder (default .cache/kafka-run/<port>); logs in server.log
+#   LOCAL_KAFKA_HEAP             JVM heap (default 512m)
+#   LOCAL_KAFKA_START_TIMEOUT    seconds to wait for the broker (default 90)
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+version=${LOCAL_KAFKA_VERSION:-4.1.1}
+log4j_version=2.24.3
+port=${LOCAL_KAFKA_PORT:-9092}
+controller_port=$((port + 1))
+libs="$root/.cache/kafka/$version/libs"
+run_dir=${LOCAL_KAFKA_DIR:-$root/.cache/kafka-run/$port}
+heap=${LOCAL_KAFKA_HEAP:-512m}
+start_timeout=${LOCAL_KAFKA_START_TIMEOUT:-90}
+pid_file="$run_dir/broker.pid"
+
+say() { printf 'kafka.sh: %s\n' "$*" >&2; }
+
+fetch() {
+  if [ -f "$libs/.complete" ]; then return 0; fi
+  command -v mvn >/dev/null || { say "mvn is required to fetch the broker (apt-get install maven)"; exit 1; }
+  command -v java >/dev/null || { say "java 17+ is required to run the broker"; exit 1; }
+  say "fetching org.apache.kafka:kafka_2.13:$version and its dependencies into $libs"
+  local build="$root/.cache/kafka/$version/build"
+  mkdir -p "$build"
+  cat >"$build/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.chat-data-service</groupId>
+  <artifactId>kafka-broker-runtime</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.apache.kafka</groupId>
+      <artifactId>kafka_2.13</artifactId>
+      <version>$version</version>
+    </dependency>
+    <!-- The broker logs through SLF4J 1.x; this routes it to log4j2 (server.log). -->
+    <dependency>
+      <groupId>org.apache.logging.log4j</groupId>
+      <artifactId>log4j-slf4j-impl</artifactId>
+      <version>$log4j_version</version>
+    </dependency>
+  </dependencies>
+</project>
+EOF
+  rm -rf "$libs"
+  mvn -B -q -Dstyle.color=never -f "$build/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$libs" -DincludeScope=runtime
+  ls "$libs"/kafka_2.13-"$version".jar >/dev/null
+  touch "$libs/.complete"
+}
+
+running() {
+  [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+start() {
+  fetch
+  if running; then say "already running on 127.0.0.1:$port (pid $(cat "$pid_file"))"; return 0; fi
+  if port_open "$port" || port_open "$controller_port"; then
+    say "port $port or $controller_port is taken by another process; set LOCAL_KAFKA_PORT"
+    exit 1
+  fi
+
+  mkdir -p "$run_dir"
+  cat >"$run_dir/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$controller_port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$controller_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$run_dir/data
+num.partitions=4
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+  cat >"$run_dir/log4j2.properties" <<EOF
+appender.file.type=File
+appender.file.name=file
+appender.file.fileName=$run_dir/server.log
+appender.file.layout.type=PatternLayout
+appender.file.layout.pattern=[%d] %p %m (%c)%n
+rootLogger.level=INFO
+rootLogger.appenderRef.file.ref=file
+EOF
+
+  local java_opts=(-Xms256m "-Xmx$heap" -XX:+UseG1GC -Djava.awt.headless=true
+    "-Dlog4j2.configurationFile=$run_dir/log4j2.properties")
+  if [ ! -f "$run_dir/data/meta.properties" ]; then
+    local cluster_id
+    cluster_id=$(java -cp "$libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1)
+    java "${java_opts[@]}" -cp "$libs/*" kafka.tools.StorageTool format \
+      -t "$cluster_id" -c "$run_dir/server.properties" >"$run_dir/format.log" 2>&1 ||
+      { cat "$run_dir/format.log" >&2; exit 1; }
+  fi
+
+  : >"$run_dir/server.log"
+  nohup java "${java_opts[@]}" -cp "$libs/*" kafka.Kafka "$run_dir/server.properties" \
+    >"$run_dir/stdout.log" 2>&1 </dev/null &
+  echo $! >"$pid_file"
+
+  local deadline=$((SECONDS + start_timeout))
+  until grep -q 'Kafka Server started' "$run_dir/server.log" 2>/dev/null && port_open "$port"; do
+    if ! running; then
+      say "the broker exited during start; last lines of $run_dir/server.log:"
+      tail -n 20 "$run_dir/server.log" "$run_dir/stdout.log" >&2 || true
+      exit 1
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      say "the broker did not start within ${start_timeout}s; see $run_dir/server.log"
+      stop
+      exit 1
+    fi
+    sleep 0.2
+  done
+  say "running on 127.0.0.1:$port (pid $(cat "$pid_file"))"
+}
+
+stop() {
+  if ! running; then rm -f "$pid_file"; return 0; fi
+  local pid
+  pid=$(cat "$pid_file")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$pid_file"; say "stopped"; return 0; }
+    sleep 0.2
+  done
+  say "the broker did not stop in 30s; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$pid_file"
+}
+
+case "${1:-}" in
+  fetch) fetch ;;
+  start) start ;;
+  stop) stop ;;
+  status) if running; then echo "running (pid $(cat "$pid_file"), port $port)"; else echo "stopped"; exit 3; fi ;;
+  *) say "usage: $0 fetch|start|stop|status"; exit 2 ;;
+esac

@@ -1,0 +1,24 @@
+/**
+ * Creates the topic if it is missing: `npm run create-topic -- [--partitions 4]`.
+ * Flags: --brokers, --topic, --partitions (default 4).
+ */
+import { parseArgs } from 'node:util'
+import { ensureTopic } from '../kafka/topics.js'
+import { cliBrokers, cliTopic, positiveInt } from './options.js'
+
+try {
+  const { values } = parseArgs({
+    options: {
+      brokers: { type: 'string' },
+      topic: { type: 'string' },
+      partitions: { type: 'string' },
+    },
+  })
+  const topic = cliTopic(values.topic)
+  const partitions = positiveInt('partitions', values.partitions, 4)
+  const created = await ensureTopic(cliBrokers(values.brokers), topic, partitions)
+  console.log(created ? `created topic ${topic} (${partitions} partitions)` : `topic ${topic} exists`)
+} catch (error) {
+  console.error(`create-topic: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+}

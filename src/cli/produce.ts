@@ -1,0 +1,58 @@
+/**
+ * Publishes chat_completed events, for trying the service by hand.
+ *
+ *   npm run produce                                  the original contract's sample event
+ *   npm run produce -- --count 1000 --users 10       generated events, keyed by user id
+ *   npm run produce -- --raw 'not json'              any text, to see how bad input is handled
+ *
+ * Flags: --brokers host:port[,…] (default $KAFKA_BROKERS, else 127.0.0.1:9092),
+ *        --topic NAME (default $KAFKA_TOPIC, else chat_messages).
+ */
+import { parseArgs } from 'node:util'
+import { Producer, stringSerializers, type MessageToProduce } from '@platformatic/kafka'
+import { cliBrokers, cliTopic, positiveInt } from './options.js'
+import { SAMPLE_EVENT, generatedEvents } from './sample-events.js'
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      brokers: { type: 'string' },
+      topic: { type: 'string' },
+      count: { type: 'string' },
+      users: { type: 'string' },
+      raw: { type: 'string' },
+    },
+  })
+  const topic = cliTopic(values.topic)
+  let messages: MessageToProduce<string, string, string, string>[]
+  if (values.raw !== undefined) {
+    messages = [{ topic, value: values.raw }]
+  } else if (values.count !== undefined) {
+    const events = generatedEvents(
+      positiveInt('count', values.count, 1),
+      positiveInt('users', values.users, 10),
+    )
+    messages = events.map((e) => ({ topic, key: e.user_id, value: JSON.stringify(e) }))
+  } else {
+    messages = [{ topic, key: SAMPLE_EVENT.user_id, value: JSON.stringify(SAMPLE_EVENT) }]
+  }
+
+  const producer = new Producer<string, string, string, string>({
+    clientId: 'chat-data-service-produce',
+    bootstrapBrokers: cliBrokers(values.brokers),
+    serializers: stringSerializers,
+  })
+  try {
+    for (let i = 0; i < messages.length; i += 500) {
+      await producer.send({ messages: messages.slice(i, i + 500) })
+    }
+    console.log(`published ${messages.length} event(s) to ${topic}`)
+  } finally {
+    await producer.close()
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`produce: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+})

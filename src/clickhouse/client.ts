@@ -1,0 +1,106 @@
+/**
+ * The ClickHouse connection: one `@clickhouse/client` for both modes.
+ *
+ * - embedded: chDB runs ClickHouse inside this process, persisted under a data directory. The
+ *   `chdb` package is loaded only here (it is an optional dependency of ~540 MB), so a server-mode
+ *   deployment can be installed without it.
+ * - server: plain HTTP(S) to a ClickHouse server.
+ *
+ * chDB ignores the client's `database` setting, so every statement names its database itself
+ * (see `ChatRepository` and the migrations); the client is created without a default database.
+ */
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import type { ClickHouseConfig } from '../config.js'
+import type { Logger } from '../logger.js'
+import { withBackoff } from '../retry.js'
+
+export type { ClickHouseClient }
+
+type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection']
+
+export class ClickHouseUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'ClickHouseUnavailableError'
+  }
+}
+
+/** Builds the client without touching the network or the data directory's engine yet. */
+export async function createClickHouseClient(config: ClickHouseConfig): Promise<ClickHouseClient> {
+  const { target } = config
+  if (target.mode === 'server') {
+    return createClient({
+      url: target.url,
+      username: config.username,
+      password: config.password,
+      request_timeout: config.requestTimeoutMs,
+      application: 'chat-data-service',
+    })
+  }
+
+  const dataDir = resolve(target.dataDir)
+  mkdirSync(dataDir, { recursive: true })
+  let chdb: typeof import('chdb/connection')
+  try {
+    chdb = await import('chdb/connection')
+  } catch (error) {
+    throw new ClickHouseUnavailableError(
+      'embedded ClickHouse needs the optional package "chdb" (npm install chdb), ' +
+        'or set CLICKHOUSE_URL / CLICKHOUSE_HOST to use a ClickHouse server',
+      { cause: error },
+    )
+  }
+  // chdb types its connection against @clickhouse/client-common's copy of the same interface.
+  const connection = chdb.createChdbConnection({ path: dataDir }) as unknown as ClientConnection
+  return createClient({ connection })
+}
+
+/**
+ * Pings until ClickHouse answers, with bounded exponential backoff. Throws
+ * ClickHouseUnavailableError once the retries are spent.
+ */
+export async function waitForClickHouse(
+  client: ClickHouseClient,
+  config: ClickHouseConfig,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<void> {
+  const attempts = config.connectRetries + 1
+  try {
+    await withBackoff(
+      async () => {
+        const result = await client.ping()
+        if (!result.success) throw result.error
+      },
+      {
+        retries: config.connectRetries,
+        minDelayMs: config.connectBackoffMs,
+        maxDelayMs: config.connectMaxBackoffMs,
+        ...(signal ? { signal } : {}),
+        onRetry: ({ error, attemptNumber, retriesLeft }) => {
+          logger.warn(
+            { attempt: attemptNumber, retries_left: retriesLeft, err: error.message },
+            'clickhouse not reachable, retrying',
+          )
+        },
+      },
+    )
+  } catch (error) {
+    throw new ClickHouseUnavailableError(
+      `ClickHouse did not answer after ${attempts} attempt(s): ${(error as Error).message}`,
+      { cause: error },
+    )
+  }
+}
+
+/** A short-lived ping for readiness probes. */
+export async function pingClickHouse(client: ClickHouseClient): Promise<boolean> {
+  try {
+    const result = await client.ping()
+    return result.success
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Errors as RFC 9457 problem details (application/problem+json). Clients get a short, stable
+ * description; causes go to the log only.
+ */
+import { STATUS_CODES } from 'node:http'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import Type from 'typebox'
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json'
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+  },
+  { additionalProperties: true, description: 'RFC 9457 problem details' },
+)
+
+export interface ProblemBody {
+  type: string
+  title: string
+  status: number
+  detail?: string
+  instance?: string
+}
+
+export function problem(status: number, detail?: string, instance?: string): ProblemBody {
+  return {
+    type: 'about:blank',
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+    ...(detail !== undefined ? { detail } : {}),
+    ...(instance !== undefined ? { instance } : {}),
+  }
+}
+
+export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
+  return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
+}
+
+/** Routes every error and unknown route through a problem body. */
+export function registerProblemHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0]
+    if (error.validation) {
+      return sendProblem(reply, problem(400, validationDetail(error), path))
+    }
+    const status = error.statusCode ?? 500
+    if (status < 500) {
+      request.log.warn({ err: error.message, status }, 'request rejected')
+      return sendProblem(reply, problem(status, error.message, path))
+    }
+    request.log.error({ err: error }, 'request failed')
+    return sendProblem(reply, problem(status, 'the request could not be served; try again later', path))
+  })
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`)),
+  )
+}
+
+/** "querystring/limit must be <= 1000" for the first failed rule. */
+function validationDetail(error: FastifyError): string {
+  const first = error.validation?.[0]
+  if (first === undefined) return error.message
+  const where = error.validationContext ?? 'request'
+  const field = first.instancePath.replace(/^\//, '').replaceAll('/', '.')
+  return `${where}${field ? `/${field}` : ''} ${first.message ?? 'is invalid'}`
+}

@@ -1,0 +1,45 @@
+/**
+ * The HTTP application: routes, validation and error shapes. Built without listening, so tests
+ * can drive it with `inject`.
+ */
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import type { Logger } from '../logger.js'
+import type { Metrics } from '../metrics.js'
+import type { ChatService } from '../service/chat-service.js'
+import { registerProblemHandlers } from './problem.js'
+import { healthRoutes, type ReadinessChecks } from './routes/health.js'
+import { historyRoutes } from './routes/history.js'
+
+export interface HttpAppOptions {
+  readonly logger: Logger
+  readonly metrics: Metrics
+  readonly service: ChatService
+  readonly defaultLimit: number
+  readonly maxLimit: number
+  readonly readiness: () => Promise<ReadinessChecks>
+}
+
+export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Fastify's own request lines carry the URL, and with it the user id: one line per response
+    // with the route template instead.
+    logController: new LogController({ disableRequestLogging: true }),
+  })
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unmatched',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request completed',
+    )
+    done()
+  })
+  registerProblemHandlers(app)
+  healthRoutes(app, { readiness: options.readiness, registry: options.metrics.registry })
+  historyRoutes(app, options)
+  return app
+}

@@ -1,0 +1,248 @@
+/**
+ * The Kafka side: reads `chat_completed` events from the topic as part of a consumer group,
+ * batches them, stores each batch, and commits offsets only after the batch is stored.
+ *
+ * Delivery is at-least-once: a crash between insert and commit re-delivers the batch, and the
+ * history read folds the copies (see ChatRepository). What becomes of each record:
+ *   - a valid chat_completed event  -> a row in the next batch
+ *   - another event_type            -> counted as skipped, offset committed with the batch
+ *   - unparsable or invalid         -> logged (coordinates and reason, never the body), counted
+ *                                      as rejected, offset committed with the batch
+ */
+import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka'
+import type { BatchConfig, KafkaConfig } from '../config.js'
+import { parseEvent } from '../domain/event.js'
+import type { Logger } from '../logger.js'
+import type { Metrics } from '../metrics.js'
+import { withBackoff } from '../retry.js'
+import type { ChatService } from '../service/chat-service.js'
+import { Batcher, type Batch, type PartitionOffset } from './batcher.js'
+
+type RawConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>
+type RawStream = MessagesStream<Buffer, Buffer, Buffer, Buffer>
+type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>
+
+export interface ChatEventConsumerOptions {
+  readonly kafka: KafkaConfig
+  readonly batch: BatchConfig
+  readonly service: ChatService
+  readonly metrics: Metrics
+  readonly logger: Logger
+}
+
+/** Longest wait between attempts once running (reconnects, insert retries). */
+const MAX_BACKOFF_MS = 30_000
+
+export class ChatEventConsumer {
+  private readonly kafka: KafkaConfig
+  private readonly log: Logger
+  private readonly batcher: Batcher
+  private consumer: RawConsumer | undefined
+  private stream: RawStream | undefined
+  private loop: Promise<void> | undefined
+  private stopping = false
+  /** Aborted when shutdown's grace period runs out: pending insert retries give up. */
+  private readonly abort = new AbortController()
+  /** Aborted as soon as shutdown starts: joining the group gives up. */
+  private readonly connectAbort = new AbortController()
+
+  constructor(private readonly options: ChatEventConsumerOptions) {
+    this.kafka = options.kafka
+    this.log = options.logger.child({ component: 'kafka-consumer', topic: options.kafka.topic })
+    this.batcher = new Batcher({
+      maxRows: options.batch.maxRows,
+      maxBytes: options.batch.maxBytes,
+      maxWaitMs: options.batch.maxWaitMs,
+      flush: (batch) => this.storeAndCommit(batch),
+      onError: (error, batch) => {
+        this.log.warn(
+          { err: errorMessage(error), batch_records: batch.records },
+          'batch not stored; its records stay uncommitted and will be re-delivered',
+        )
+      },
+    })
+  }
+
+  /** True while records are being fetched from the group's partitions. */
+  get running(): boolean {
+    return this.stream !== undefined && !this.stopping
+  }
+
+  /**
+   * Joins the consumer group, retrying with backoff up to KAFKA_CONNECT_RETRIES times, then
+   * consumes in the background. Rejects if the group could not be joined.
+   */
+  async start(): Promise<void> {
+    await this.connect(this.kafka.connectRetries)
+    this.loop = this.consumeLoop()
+  }
+
+  /**
+   * Stops fetching, stores and commits what is pending (for at most `graceMs`), and leaves the
+   * group. Records not stored by then stay uncommitted and are re-delivered.
+   */
+  async stop(graceMs: number): Promise<void> {
+    if (this.stopping) return this.loop
+    this.stopping = true
+    this.connectAbort.abort(new Error('consumer stopping'))
+    const timer = setTimeout(() => this.abort.abort(new Error('shutdown grace period over')), graceMs)
+    try {
+      await this.stream?.close()
+      await this.loop
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  private async connect(retries: number): Promise<void> {
+    await withBackoff(() => this.subscribe(), {
+      retries,
+      minDelayMs: this.kafka.connectBackoffMs,
+      maxDelayMs: MAX_BACKOFF_MS,
+      signal: this.connectAbort.signal,
+      shouldRetry: () => !this.stopping,
+      onRetry: ({ error, attemptNumber, retriesLeft }) => {
+        this.log.warn(
+          { attempt: attemptNumber, retries_left: retriesLeft, err: error.message },
+          'kafka not reachable, retrying',
+        )
+      },
+    })
+  }
+
+  /** One attempt to join the group. A consumer whose subscription failed is not reused. */
+  private async subscribe(): Promise<void> {
+    const consumer: RawConsumer = new Consumer({
+      clientId: this.kafka.clientId,
+      groupId: this.kafka.groupId,
+      bootstrapBrokers: [...this.kafka.brokers],
+    })
+    try {
+      this.stream = await consumer.consume({
+        topics: [this.kafka.topic],
+        mode: 'committed',
+        fallbackMode: 'earliest',
+        autocommit: false,
+        maxWaitTime: 1000,
+      })
+      this.consumer = consumer
+      this.log.info({ group_id: this.kafka.groupId }, 'consuming')
+    } catch (error) {
+      await closeForcefully(consumer).catch(() => undefined)
+      throw error
+    }
+  }
+
+  private async consumeLoop(): Promise<void> {
+    for (;;) {
+      const stream = this.stream
+      if (stream === undefined) return
+      try {
+        for await (const record of stream as AsyncIterable<RawMessage>) {
+          await this.handle(record)
+        }
+      } catch (error) {
+        if (!this.stopping) this.log.error({ err: errorMessage(error) }, 'consumer stream failed')
+      }
+
+      await this.batcher.flush()
+      await this.closeConsumer()
+      if (this.stopping) return
+
+      // The stream broke while running: rejoin for as long as it takes.
+      try {
+        await this.connect(Number.POSITIVE_INFINITY)
+      } catch (error) {
+        if (!this.stopping) this.log.error({ err: errorMessage(error) }, 'kafka reconnect abandoned')
+        return
+      }
+    }
+  }
+
+  private async handle(record: RawMessage): Promise<void> {
+    const { topic, partition, offset } = record
+    const result = parseEvent(record.value, { topic, partition, offset })
+    const { metrics } = this.options
+
+    let message
+    switch (result.kind) {
+      case 'message':
+        message = result.message
+        metrics.events.inc({ outcome: 'accepted' })
+        break
+      case 'skipped':
+        metrics.events.inc({ outcome: 'skipped' })
+        this.log.debug({ partition, offset: String(offset) }, 'skipped event of another type')
+        break
+      case 'rejected':
+        metrics.events.inc({ outcome: 'rejected' })
+        metrics.rejected.inc({ reason: result.reason })
+        this.log.warn(
+          { partition, offset: String(offset), reason: result.reason, detail: result.detail },
+          'rejected event',
+        )
+        break
+    }
+
+    await this.batcher.add({
+      topic,
+      partition,
+      offset,
+      bytes: record.value?.length ?? 0,
+      ...(message ? { message } : {}),
+    })
+  }
+
+  /** Inserts the batch (retrying until it succeeds or shutdown gives up), then commits. */
+  private async storeAndCommit(batch: Batch): Promise<void> {
+    if (batch.messages.length > 0) {
+      await withBackoff(() => this.options.service.store(batch.messages), {
+        retries: Number.POSITIVE_INFINITY,
+        minDelayMs: 100,
+        maxDelayMs: MAX_BACKOFF_MS,
+        signal: this.abort.signal,
+        onRetry: ({ error, attemptNumber }) => {
+          this.log.warn(
+            { attempt: attemptNumber, batch_rows: batch.messages.length, err: error.message },
+            'insert failed, retrying',
+          )
+        },
+      })
+    }
+    this.log.debug({ batch_rows: batch.messages.length, batch_records: batch.records }, 'batch stored')
+    await this.commit(batch.offsets)
+  }
+
+  private async commit(offsets: readonly PartitionOffset[]): Promise<void> {
+    const consumer = this.consumer
+    if (consumer === undefined) return
+    try {
+      await consumer.commit({ offsets: offsets.map((o) => ({ ...o, leaderEpoch: -1 })) })
+    } catch (error) {
+      // Not fatal: the records are stored, so a re-delivery is folded by the history read.
+      this.options.metrics.commitFailures.inc()
+      this.log.warn({ err: errorMessage(error) }, 'offset commit failed')
+    }
+  }
+
+  private async closeConsumer(): Promise<void> {
+    const consumer = this.consumer
+    this.stream = undefined
+    this.consumer = undefined
+    if (consumer === undefined) return
+    await closeForcefully(consumer).catch((error: unknown) => {
+      this.log.warn({ err: errorMessage(error) }, 'closing the kafka consumer failed')
+    })
+  }
+}
+
+/** Leaves the group and closes connections without waiting for open streams. */
+function closeForcefully(consumer: RawConsumer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    consumer.close(true, (error) => (error ? reject(error) : resolve()))
+  })
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
