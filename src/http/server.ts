@@ -3,6 +3,7 @@
  * can drive it with `inject`.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
+import { MAX_USER_ID_LENGTH } from '../domain/event.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { ChatService } from '../service/chat-service.js'
@@ -25,6 +26,9 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     // Fastify's own request lines carry the URL, and with it the user id: one line per response
     // with the route template instead.
     logController: new LogController({ disableRequestLogging: true }),
+    // Room for a percent-encoded user id of the longest accepted length, so an over-long one
+    // meets the schema (a 400 naming the rule) rather than the router's 414.
+    routerOptions: { maxParamLength: 4 * MAX_USER_ID_LENGTH },
   })
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(

@@ -1,0 +1,66 @@
+/**
+ * The real broker the test run started (scripts/test.sh exports TEST_KAFKA_BROKERS), and
+ * per-test topics on it.
+ */
+import { randomUUID } from 'node:crypto'
+import { Producer, stringSerializers } from '@platformatic/kafka'
+import { ensureTopic } from '../../src/kafka/topics.js'
+
+export function testBrokers(): string[] {
+  const brokers = process.env['TEST_KAFKA_BROKERS']
+  if (brokers === undefined || brokers === '') {
+    throw new Error('TEST_KAFKA_BROKERS is not set: run the suite with `npm test`, which starts a broker')
+  }
+  return brokers.split(',')
+}
+
+/** A fresh topic with `partitions` partitions, unique to the calling test. */
+export async function freshTopic(partitions = 4): Promise<string> {
+  const topic = `test-${randomUUID()}`
+  await ensureTopic(testBrokers(), topic, partitions)
+  return topic
+}
+
+export interface OutgoingRecord {
+  readonly key?: string
+  readonly value: string
+}
+
+/**
+ * Publishes records in order (records with the same key land on the same partition). Returns the
+ * partitions written to.
+ */
+export async function publish(topic: string, records: readonly OutgoingRecord[]): Promise<Set<number>> {
+  const partitions = new Set<number>()
+  const producer = new Producer({
+    clientId: 'test-producer',
+    bootstrapBrokers: testBrokers(),
+    serializers: stringSerializers,
+  })
+  try {
+    for (let i = 0; i < records.length; i += 500) {
+      const result = await producer.send({
+        messages: records.slice(i, i + 500).map((r) => ({
+          topic,
+          value: r.value,
+          ...(r.key !== undefined ? { key: r.key } : {}),
+        })),
+      })
+      for (const written of result.offsets ?? []) partitions.add(written.partition)
+    }
+  } finally {
+    await producer.close()
+  }
+  return partitions
+}
+
+/** Publishes events as JSON, keyed by their user id. */
+export async function publishEvents(
+  topic: string,
+  events: readonly { user_id: string }[],
+): Promise<Set<number>> {
+  return publish(
+    topic,
+    events.map((e) => ({ key: e.user_id, value: JSON.stringify(e) })),
+  )
+}

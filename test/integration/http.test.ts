@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict'
+import { after, test } from 'node:test'
+import { buildHttpApp } from '../../src/http/server.js'
+import { createMetrics } from '../../src/metrics.js'
+import { ChatRepository } from '../../src/repository/chat-repository.js'
+import { ChatService } from '../../src/service/chat-service.js'
+import { migratedClient, silentLogger } from '../helpers/clickhouse.js'
+
+const client = await migratedClient()
+const metrics = createMetrics({ defaultMetrics: false })
+const repository = new ChatRepository(client, 'chat_data')
+const service = new ChatService(repository, { defaultLimit: 3, maxLimit: 5 }, metrics)
+let kafkaRunning = false
+const app = buildHttpApp({
+  logger: silentLogger,
+  metrics,
+  service,
+  defaultLimit: 3,
+  maxLimit: 5,
+  readiness: () => Promise.resolve({ clickhouse: true, kafka: kafkaRunning }),
+})
+after(async () => {
+  await app.close()
+  await client.close()
+})
+
+await repository.insert(
+  Array.from({ length: 8 }, (_, i) => ({
+    userId: 'u1',
+    userMessage: `m${i}`,
+    aiResponse: `r${i}`,
+    timestampMs: Date.UTC(2025, 10, 7, 9, i),
+    eventId: `e${i}`,
+    source: { topic: 't', partition: 0, offset: BigInt(i) },
+  })),
+)
+
+async function get(url: string) {
+  const response = await app.inject({ method: 'GET', url })
+  return { status: response.statusCode, type: response.headers['content-type'], body: response.json<unknown>() }
+}
+
+test('the default limit applies when none is given, and an explicit one up to the maximum', async () => {
+  const byDefault = await get('/api/chat/history/u1')
+  assert.equal(byDefault.status, 200)
+  assert.deepEqual(
+    (byDefault.body as { user_message: string }[]).map((e) => e.user_message),
+    ['m7', 'm6', 'm5'],
+  )
+  assert.equal(((await get('/api/chat/history/u1?limit=5')).body as unknown[]).length, 5)
+  assert.deepEqual((await get('/api/chat/history/unknown-user')).body, [])
+})
+
+for (const [query, detail] of [
+  ['limit=0', /limit must be >= 1/],
+  ['limit=6', /limit must be <= 5/],
+  ['limit=abc', /limit must be integer/],
+  ['limit=1.5', /limit must be integer/],
+  ['limit=-1', /limit must be >= 1/],
+  ['limit=', /limit/],
+] as const) {
+  test(`a bad limit (${query}) is a 400 problem`, async () => {
+    const response = await get(`/api/chat/history/u1?${query}`)
+    assert.equal(response.status, 400)
+    assert.equal(response.type, 'application/problem+json; charset=utf-8')
+    const body = response.body as { type: string; title: string; status: number; detail: string }
+    assert.equal(body.status, 400)
+    assert.equal(body.title, 'Bad Request')
+    assert.match(body.detail, detail)
+  })
+}
+
+for (const url of ['/api/chat/history/', '/api/chat/history', '/api/chat/history/?limit=2']) {
+  test(`an empty user id (${url}) is a 400 problem`, async () => {
+    const response = await get(url)
+    assert.equal(response.status, 400)
+    assert.match((response.body as { detail: string }).detail, /user_id must not be empty/)
+  })
+}
+
+test('a user id longer than 256 characters is a 400 problem', async () => {
+  const response = await get(`/api/chat/history/${'a'.repeat(257)}`)
+  assert.equal(response.status, 400)
+  assert.match((response.body as { detail: string }).detail, /user_id/)
+})
+
+test('user ids with reserved characters are taken literally', async () => {
+  const response = await get(`/api/chat/history/${encodeURIComponent("a/b?c=' OR 1=1")}`)
+  assert.equal(response.status, 200)
+  assert.deepEqual(response.body, [])
+})
+
+test('an unknown route is a 404 problem', async () => {
+  const response = await get('/api/chat/nothing')
+  assert.equal(response.status, 404)
+  assert.equal((response.body as { status: number }).status, 404)
+})
+
+test('readiness follows its checks; liveness does not', async () => {
+  kafkaRunning = false
+  assert.equal((await get('/readyz')).status, 503)
+  kafkaRunning = true
+  assert.deepEqual(await get('/readyz'), {
+    status: 200,
+    type: 'application/json; charset=utf-8',
+    body: { status: 'ready', checks: { clickhouse: true, kafka: true } },
+  })
+  assert.equal((await get('/livez')).status, 200)
+})
+
+test('history reads are measured in /metrics', async () => {
+  await get('/api/chat/history/u1')
+  const response = await app.inject({ method: 'GET', url: '/metrics' })
+  assert.match(response.body, /chat_history_query_duration_seconds_count \d+/)
+})
