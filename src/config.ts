@@ -255,7 +255,9 @@ function clickHouseTarget(r: Reader): ClickHouseTarget {
 function identifier(r: Reader, name: string, fallback: string): string {
   const value = r.string(name, fallback)
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(value)) {
-    r.problems.push(`${name}=${JSON.stringify(value)} must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)`)
+    r.problems.push(
+      `${name}=${JSON.stringify(value)} must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*)`,
+    )
   }
   return value
 }
@@ -268,7 +270,9 @@ function brokerList(r: Reader): string[] {
     .filter((b) => b !== '')
   const bad = brokers.filter((b) => !/^[^:\s]+:\d{1,5}$/.test(b))
   if (brokers.length === 0 || bad.length > 0) {
-    r.problems.push(`KAFKA_BROKERS=${JSON.stringify(raw)} must be a comma-separated list of host:port`)
+    r.problems.push(
+      `KAFKA_BROKERS=${JSON.stringify(raw)} must be a comma-separated list of host:port`,
+    )
   }
   return brokers
 }

@@ -17,7 +17,9 @@ try {
   const topic = cliTopic(values.topic)
   const partitions = positiveInt('partitions', values.partitions, 4)
   const created = await ensureTopic(cliBrokers(values.brokers), topic, partitions)
-  console.log(created ? `created topic ${topic} (${partitions} partitions)` : `topic ${topic} exists`)
+  console.log(
+    created ? `created topic ${topic} (${partitions} partitions)` : `topic ${topic} exists`,
+  )
 } catch (error) {
   console.error(`create-topic: ${error instanceof Error ? error.message : String(error)}`)
   process.exit(1)

@@ -19,7 +19,8 @@ try {
   }
   process.exit(0)
 } catch (error) {
-  if (error instanceof ConfigError) logger.fatal({ problems: error.problems }, 'invalid configuration')
+  if (error instanceof ConfigError)
+    logger.fatal({ problems: error.problems }, 'invalid configuration')
   else logger.fatal({ err: error }, 'migration failed')
   process.exit(1)
 }

@@ -3,7 +3,8 @@
  * local broker that `scripts/kafka.sh` starts.
  */
 export function cliBrokers(flag: string | undefined): string[] {
-  const value = flag ?? process.env['KAFKA_BROKERS'] ?? `127.0.0.1:${process.env['LOCAL_KAFKA_PORT'] ?? '9092'}`
+  const value =
+    flag ?? process.env['KAFKA_BROKERS'] ?? `127.0.0.1:${process.env['LOCAL_KAFKA_PORT'] ?? '9092'}`
   return value
     .split(',')
     .map((b) => b.trim())

@@ -118,7 +118,12 @@ export function parseRfc3339(text: string): number | undefined {
   const m = RFC3339.exec(text)
   if (m === null) return undefined
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number, number, number, number, number, number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
   ]
   const millis = Number((m[7] ?? '0').padEnd(3, '0').slice(0, 3))
   // Date.UTC maps years 0-99 to 1900-1999, so out-of-range years are refused before it runs.

@@ -54,7 +54,10 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       return sendProblem(reply, problem(status, error.message, path))
     }
     request.log.error({ err: error }, 'request failed')
-    return sendProblem(reply, problem(status, 'the request could not be served; try again later', path))
+    return sendProblem(
+      reply,
+      problem(status, 'the request could not be served; try again later', path),
+    )
   })
 
   app.setNotFoundHandler((request, reply) =>

@@ -21,8 +21,10 @@ export interface HttpAppOptions {
 }
 
 export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
+  // Typed as Fastify's logger interface so the instance keeps Fastify's default generics.
+  const logger: FastifyBaseLogger = options.logger.child({ component: 'http' })
   const app = Fastify({
-    loggerInstance: options.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    loggerInstance: logger,
     // Fastify's own request lines carry the URL, and with it the user id: one line per response
     // with the route template instead.
     logController: new LogController({ disableRequestLogging: true }),

@@ -77,7 +77,7 @@ export class Batcher {
     if (this.isFull()) {
       // Room for the next batch opens when the running flush ends; then this one starts.
       while (this.inFlight !== undefined) await this.inFlight
-      this.startFlush()
+      void this.startFlush()
     } else {
       this.timer ??= setTimeout(() => void this.flush(), this.options.maxWaitMs)
     }
@@ -86,15 +86,17 @@ export class Batcher {
   /** Flushes what is pending (after any flush already running) and waits for it. */
   async flush(): Promise<void> {
     while (this.inFlight !== undefined) await this.inFlight
-    this.startFlush()
-    await this.inFlight
+    await this.startFlush()
   }
 
-  /** Hands the pending records to the flush function. Only called when no flush is running. */
-  private startFlush(): void {
+  /**
+   * Hands the pending records to the flush function and returns the running flush. Only called
+   * when no flush is running.
+   */
+  private startFlush(): Promise<void> {
     clearTimeout(this.timer)
     this.timer = undefined
-    if (this.records === 0) return
+    if (this.records === 0) return Promise.resolve()
 
     const batch: Batch = {
       messages: this.messages,
@@ -106,7 +108,7 @@ export class Batcher {
     this.records = 0
     this.bytes = 0
 
-    this.inFlight = this.options
+    const running = this.options
       .flush(batch)
       .catch((error: unknown) => {
         this.options.onError(error, batch)
@@ -114,6 +116,8 @@ export class Batcher {
       .finally(() => {
         this.inFlight = undefined
       })
+    this.inFlight = running
+    return running
   }
 
   /** Drops pending records without flushing them (they are uncommitted and will be re-read). */

@@ -18,9 +18,9 @@ import { withBackoff } from '../retry.js'
 import type { ChatService } from '../service/chat-service.js'
 import { Batcher, type Batch, type PartitionOffset } from './batcher.js'
 
-type RawConsumer = Consumer<Buffer, Buffer, Buffer, Buffer>
+type RawConsumer = Consumer
 type RawStream = MessagesStream<Buffer, Buffer, Buffer, Buffer>
-type RawMessage = Message<Buffer, Buffer, Buffer, Buffer>
+type RawMessage = Message
 
 export interface ChatEventConsumerOptions {
   readonly kafka: KafkaConfig
@@ -85,13 +85,20 @@ export class ChatEventConsumer {
     if (this.stopping) return this.loop
     this.stopping = true
     this.connectAbort.abort(new Error('consumer stopping'))
-    const timer = setTimeout(() => this.abort.abort(new Error('shutdown grace period over')), graceMs)
+    const timer = setTimeout(() => {
+      this.abort.abort(new Error('shutdown grace period over'))
+    }, graceMs)
     try {
       await this.stream?.close()
       await this.loop
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  /** A method, not a field read: the flag changes across awaits, where narrowing would lie. */
+  private isStopping(): boolean {
+    return this.stopping
   }
 
   private async connect(retries: number): Promise<void> {
@@ -153,7 +160,10 @@ export class ChatEventConsumer {
       try {
         await this.connect(Number.POSITIVE_INFINITY)
       } catch (error) {
-        if (!this.stopping) this.log.error({ err: errorMessage(error) }, 'kafka reconnect abandoned')
+        // Only shutdown ends the rejoin attempts; anything else is worth saying.
+        if (!this.isStopping()) {
+          this.log.error({ err: errorMessage(error) }, 'kafka reconnect abandoned')
+        }
         return
       }
     }
@@ -184,11 +194,13 @@ export class ChatEventConsumer {
         break
     }
 
+    // Typed as a Buffer, but a record with a null value (a tombstone) arrives without one.
+    const value = record.value as Buffer | undefined
     await this.batcher.add({
       topic,
       partition,
       offset,
-      bytes: record.value?.length ?? 0,
+      bytes: value?.length ?? 0,
       ...(message ? { message } : {}),
     })
   }
@@ -209,7 +221,10 @@ export class ChatEventConsumer {
         },
       })
     }
-    this.log.debug({ batch_rows: batch.messages.length, batch_records: batch.records }, 'batch stored')
+    this.log.debug(
+      { batch_rows: batch.messages.length, batch_records: batch.records },
+      'batch stored',
+    )
     await this.commit(batch.offsets)
   }
 
@@ -239,7 +254,10 @@ export class ChatEventConsumer {
 /** Leaves the group and closes connections without waiting for open streams. */
 function closeForcefully(consumer: RawConsumer): Promise<void> {
   return new Promise((resolve, reject) => {
-    consumer.close(true, (error) => (error ? reject(error) : resolve()))
+    consumer.close(true, (error) => {
+      if (error) reject(error)
+      else resolve()
+    })
   })
 }
 

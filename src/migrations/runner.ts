@@ -119,12 +119,15 @@ export async function runMigrations(
   return done
 }
 
-async function readLedger(client: ClickHouseClient, database: string): Promise<Map<number, string>> {
+async function readLedger(
+  client: ClickHouseClient,
+  database: string,
+): Promise<Map<number, string>> {
   const result = await client.query({
     query: `SELECT version, argMax(checksum, applied_at) AS checksum
             FROM ${database}.schema_migrations GROUP BY version`,
     format: 'JSONEachRow',
   })
   const rows = await result.json<LedgerRow>()
-  return new Map(rows.map((row) => [Number(row.version), row.checksum]))
+  return new Map(rows.map((row) => [row.version, row.checksum]))
 }

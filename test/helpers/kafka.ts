@@ -9,7 +9,9 @@ import { ensureTopic } from '../../src/kafka/topics.js'
 export function testBrokers(): string[] {
   const brokers = process.env['TEST_KAFKA_BROKERS']
   if (brokers === undefined || brokers === '') {
-    throw new Error('TEST_KAFKA_BROKERS is not set: run the suite with `npm test`, which starts a broker')
+    throw new Error(
+      'TEST_KAFKA_BROKERS is not set: run the suite with `npm test`, which starts a broker',
+    )
   }
   return brokers.split(',')
 }
@@ -30,7 +32,10 @@ export interface OutgoingRecord {
  * Publishes records in order (records with the same key land on the same partition). Returns the
  * partitions written to.
  */
-export async function publish(topic: string, records: readonly OutgoingRecord[]): Promise<Set<number>> {
+export async function publish(
+  topic: string,
+  records: readonly OutgoingRecord[],
+): Promise<Set<number>> {
   const partitions = new Set<number>()
   const producer = new Producer({
     clientId: 'test-producer',

@@ -28,12 +28,17 @@ export interface Exit {
 /** A temporary directory removed when the test process ends. */
 export function tempDir(prefix = 'cds-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  process.once('exit', () => rmSync(dir, { recursive: true, force: true }))
+  process.once('exit', () => {
+    rmSync(dir, { recursive: true, force: true })
+  })
   return dir
 }
 
 /** Settings for a service that consumes `topic` into a fresh embedded database. */
-export function serviceEnv(topic: string, extra: Record<string, string> = {}): Record<string, string> {
+export function serviceEnv(
+  topic: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     HOST: '127.0.0.1',
     PORT: '0',
@@ -62,7 +67,8 @@ export class ServiceProcess {
         this.notify()
       })
     })
-    const lines = createInterface({ input: child.stdout! })
+    if (child.stdout === null || child.stderr === null) throw new Error('spawned without pipes')
+    const lines = createInterface({ input: child.stdout })
     lines.on('line', (line) => {
       try {
         this.logs.push(JSON.parse(line) as LogLine)
@@ -71,7 +77,7 @@ export class ServiceProcess {
       }
       this.notify()
     })
-    createInterface({ input: child.stderr! }).on('line', (line) => this.otherOutput.push(line))
+    createInterface({ input: child.stderr }).on('line', (line) => this.otherOutput.push(line))
   }
 
   /** Starts the service and waits until its HTTP port is known. */
@@ -122,7 +128,11 @@ export class ServiceProcess {
   }
 
   /** Resolves with the first log line (past or future) that matches. */
-  waitForLog(match: (line: LogLine) => boolean, what: string, timeoutMs = 30_000): Promise<LogLine> {
+  waitForLog(
+    match: (line: LogLine) => boolean,
+    what: string,
+    timeoutMs = 30_000,
+  ): Promise<LogLine> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const found = this.logs.find(match)

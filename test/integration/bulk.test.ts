@@ -17,7 +17,10 @@ test('1,000 events over 10 users and 4 partitions: every history complete, newes
   const events = generatedEvents(1000, 10)
   // Published before the service starts: a new consumer group reads from the beginning.
   const partitions = await publishEvents(topic, events)
-  assert.ok(partitions.size > 1, `events spread over several partitions (got ${[...partitions].join(',')})`)
+  assert.ok(
+    partitions.size > 1,
+    `events spread over several partitions (got ${[...partitions].join(',')})`,
+  )
 
   const service = await startService(t, serviceEnv(topic, { BATCH_MAX_ROWS: '100' }))
   await service.ready()

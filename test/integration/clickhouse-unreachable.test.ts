@@ -43,21 +43,33 @@ test('server mode with nothing listening: retries with backoff, stays unready, t
       ['warn', 3, 1],
     ],
   )
-  const gaps = retries.slice(1).map((l, i) => Date.parse(String(l['time'])) - Date.parse(String(retries[i]?.['time'])))
-  assert.ok(gaps.every((gap) => gap >= 400), `waits between attempts grow from the base delay (${gaps.join(', ')} ms)`)
+  const gaps = retries
+    .slice(1)
+    .map((l, i) => Date.parse(String(l['time'])) - Date.parse(String(retries[i]?.['time'])))
+  assert.ok(
+    gaps.every((gap) => gap >= 400),
+    `waits between attempts grow from the base delay (${gaps.join(', ')} ms)`,
+  )
 
   const fatal = service.logs.find((l) => l.level === 'fatal')
-  assert.equal(fatal?.msg, 'start-up failed')
-  assert.match(JSON.stringify(fatal?.['err']), /did not answer after 4 attempt/)
+  assert.ok(fatal, 'a fatal line explains the exit')
+  assert.equal(fatal.msg, 'start-up failed')
+  assert.match(JSON.stringify(fatal['err']), /did not answer after 4 attempt/)
 })
 
 test('CLICKHOUSE_HOST with the native port 9000 is used as HTTP port 8123, with a warning', async (t) => {
   const service = await ServiceProcess.start(
-    serviceEnv('unused-topic', { CLICKHOUSE_HOST: '127.0.0.1:9000', CLICKHOUSE_CONNECT_RETRIES: '0' }),
+    serviceEnv('unused-topic', {
+      CLICKHOUSE_HOST: '127.0.0.1:9000',
+      CLICKHOUSE_CONNECT_RETRIES: '0',
+    }),
   )
   t.after(() => service.stop('SIGKILL'))
 
-  const warning = await service.waitForLog((l) => l.level === 'warn' && /9000/.test(l.msg), 'port warning')
+  const warning = await service.waitForLog(
+    (l) => l.level === 'warn' && /9000/.test(l.msg),
+    'port warning',
+  )
   assert.match(warning.msg, /8123/)
   const starting = await service.waitForLog((l) => l.msg === 'starting', 'start line')
   assert.deepEqual((starting['config'] as { clickhouse: { target: unknown } }).clickhouse.target, {

@@ -37,7 +37,11 @@ await repository.insert(
 
 async function get(url: string) {
   const response = await app.inject({ method: 'GET', url })
-  return { status: response.statusCode, type: response.headers['content-type'], body: response.json<unknown>() }
+  return {
+    status: response.statusCode,
+    type: response.headers['content-type'],
+    body: response.json<unknown>(),
+  }
 }
 
 test('the default limit applies when none is given, and an explicit one up to the maximum', async () => {

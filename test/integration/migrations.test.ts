@@ -33,7 +33,9 @@ test('the first run creates the database, the table and the ledger; the second c
             WHERE database = 'first_db' AND table = 'chat_messages' ORDER BY position`,
     format: 'JSONEachRow',
   })
-  const byName = new Map((await columns.json<{ name: string; type: string }>()).map((c) => [c.name, c.type]))
+  const byName = new Map(
+    (await columns.json<{ name: string; type: string }>()).map((c) => [c.name, c.type]),
+  )
   assert.equal(byName.get('user_id'), 'String')
   assert.equal(byName.get('user_message'), 'String')
   assert.equal(byName.get('ai_response'), 'String')
@@ -82,7 +84,7 @@ test('badly named migration files are refused', async () => {
 })
 
 test('statements split at line-ending semicolons; comment lines are dropped', () => {
-  assert.deepEqual(splitStatements('-- note\nCREATE TABLE a (x String);\n\nSELECT \';\' ;\n'), [
+  assert.deepEqual(splitStatements("-- note\nCREATE TABLE a (x String);\n\nSELECT ';' ;\n"), [
     'CREATE TABLE a (x String)',
     "SELECT ';'",
   ])

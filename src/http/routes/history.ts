@@ -56,7 +56,10 @@ export function historyRoutes(app: FastifyInstance, options: HistoryRouteOptions
   // Without these, an empty user id would fall through to a 404.
   for (const path of ['/api/chat/history', '/api/chat/history/']) {
     app.get(path, (request, reply) =>
-      sendProblem(reply, problem(400, 'params/user_id must not be empty', request.url.split('?')[0])),
+      sendProblem(
+        reply,
+        problem(400, 'params/user_id must not be empty', request.url.split('?')[0]),
+      ),
     )
   }
 }

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The main job on one machine: a local Kafka broker and the service with embedded ClickHouse.
+#
+#   npm run local
+#
+# Installs dependencies if missing, builds, fetches and starts the broker on 127.0.0.1:9092
+# (LOCAL_KAFKA_PORT to change), creates the topic, then runs the service in the foreground on
+# PORT (default 8083) with its data in data/clickhouse. Ctrl-C stops the service and the broker.
+# Any setting from the README can be given in the environment or in a .env file.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules ] || npm ci
+npm run build --silent
+
+export LOCAL_KAFKA_PORT=${LOCAL_KAFKA_PORT:-9092}
+export KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$LOCAL_KAFKA_PORT}
+started_broker=0
+cleanup() {
+  if [ "$started_broker" = 1 ]; then bash scripts/kafka.sh stop || true; fi
+}
+trap cleanup EXIT
+
+if ! bash scripts/kafka.sh status >/dev/null; then
+  bash scripts/kafka.sh start
+  started_broker=1
+fi
+node dist/src/cli/create-topic.js --brokers "$KAFKA_BROKERS" --partitions "${LOCAL_KAFKA_PARTITIONS:-4}"
+
+echo "service starting on http://localhost:${PORT:-8083} (Ctrl-C to stop); try: npm run produce" >&2
+# Not exec: the trap above must still stop the broker when the service ends.
+node dist/src/main.js &
+service_pid=$!
+trap 'kill -TERM "$service_pid" 2>/dev/null || true' INT TERM
+wait "$service_pid" || true
+wait "$service_pid" 2>/dev/null || true
