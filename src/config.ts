@@ -215,7 +215,8 @@ function clickHouseTarget(r: Reader): ClickHouseTarget {
     try {
       parsed = new URL(url)
     } catch {
-      r.problems.push(`CLICKHOUSE_URL=${JSON.stringify(url)} is not a URL`)
+      // The value is not repeated: a URL may carry a password.
+      r.problems.push('CLICKHOUSE_URL is not a valid URL (expected http(s)://host:port)')
       return { mode: 'server', url }
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
@@ -228,9 +229,10 @@ function clickHouseTarget(r: Reader): ClickHouseTarget {
   }
 
   if (host !== undefined) {
-    const match = /^([^:/\s]+)(?::(\d{1,5}))?$/.exec(host)
-    if (match === null) {
-      r.problems.push(`CLICKHOUSE_HOST=${JSON.stringify(host)} must be host or host:port`)
+    const match = /^([^:/@\s]+)(?::(\d{1,5}))?$/.exec(host)
+    if (match === null || (match[2] !== undefined && !isPort(match[2]))) {
+      // The value is not repeated: a malformed one may hold credentials.
+      r.problems.push('CLICKHOUSE_HOST must be host or host:port with a port in 1..65535')
       return { mode: 'server', url: '' }
     }
     const name = match[1] ?? ''
@@ -268,13 +270,21 @@ function brokerList(r: Reader): string[] {
     .split(',')
     .map((b) => b.trim())
     .filter((b) => b !== '')
-  const bad = brokers.filter((b) => !/^[^:\s]+:\d{1,5}$/.test(b))
+  const bad = brokers.filter((b) => {
+    const match = /^[^:\s]+:(\d{1,5})$/.exec(b)
+    return match?.[1] === undefined || !isPort(match[1])
+  })
   if (brokers.length === 0 || bad.length > 0) {
     r.problems.push(
       `KAFKA_BROKERS=${JSON.stringify(raw)} must be a comma-separated list of host:port`,
     )
   }
   return brokers
+}
+
+function isPort(text: string): boolean {
+  const port = Number(text)
+  return port >= 1 && port <= 65535
 }
 
 /** The configuration with secrets replaced, for the start-up log line. */

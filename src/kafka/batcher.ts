@@ -41,11 +41,24 @@ export interface BatcherOptions {
   readonly maxWaitMs: number
   /**
    * Stores and commits one batch. Expected to retry on its own until it succeeds or the
-   * batcher is being closed; a rejection is passed to `onError` and the batch is dropped from
-   * memory without committing (its records will be re-delivered).
+   * consumer is shutting down. A rejection is passed to `onError` and the batch is dropped
+   * uncommitted; so is every later batch (see EarlierBatchFailedError), so that no later commit
+   * skips past the failed records.
    */
   readonly flush: (batch: Batch) => Promise<void>
   readonly onError: (error: unknown, batch: Batch) => void
+}
+
+/**
+ * Passed to `onError` for batches that follow a failed one. Their offsets lie past the failed
+ * records, so committing them would skip those records for good; they are dropped uncommitted
+ * instead, and everything from the failed batch on is re-delivered after a restart or rebalance.
+ */
+export class EarlierBatchFailedError extends Error {
+  constructor(options?: ErrorOptions) {
+    super('not flushed: an earlier batch failed, so later offsets must not be committed', options)
+    this.name = 'EarlierBatchFailedError'
+  }
 }
 
 export class Batcher {
@@ -55,6 +68,9 @@ export class Batcher {
   private bytes = 0
   private timer: NodeJS.Timeout | undefined
   private inFlight: Promise<void> | undefined
+  /** Set once a flush failed; from then on nothing more is flushed. */
+  private failed = false
+  private failure: unknown
 
   constructor(private readonly options: BatcherOptions) {}
 
@@ -108,16 +124,31 @@ export class Batcher {
     this.records = 0
     this.bytes = 0
 
+    if (this.failed) {
+      this.reportError(new EarlierBatchFailedError({ cause: this.failure }), batch)
+      return Promise.resolve()
+    }
     const running = this.options
       .flush(batch)
       .catch((error: unknown) => {
-        this.options.onError(error, batch)
+        this.failed = true
+        this.failure = error
+        this.reportError(error, batch)
       })
       .finally(() => {
         this.inFlight = undefined
       })
     this.inFlight = running
     return running
+  }
+
+  /** onError must not turn into an unhandled rejection (the timer's flush has no caller). */
+  private reportError(error: unknown, batch: Batch): void {
+    try {
+      this.options.onError(error, batch)
+    } catch {
+      // Nothing better to do: the batch is uncommitted either way.
+    }
   }
 
   /** Drops pending records without flushing them (they are uncommitted and will be re-read). */
