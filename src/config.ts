@@ -33,6 +33,11 @@ export interface KafkaConfig {
   /** Attempts to join the group at start before giving up (the process then exits with code 1). */
   readonly connectRetries: number
   readonly connectBackoffMs: number
+  /**
+   * How long the group waits for a silent member before handing its partitions to others; also
+   * how long a restarted instance may wait to rejoin after a crash.
+   */
+  readonly sessionTimeoutMs: number
 }
 
 export interface BatchConfig {
@@ -172,6 +177,8 @@ export function loadConfig(env: Env = process.env): Config {
     clientId: r.string('KAFKA_CLIENT_ID', 'chat-data-service'),
     connectRetries: r.int('KAFKA_CONNECT_RETRIES', 10, 0, 1000),
     connectBackoffMs: r.int('KAFKA_CONNECT_BACKOFF_MS', 500, 1, 600_000),
+    // Within the broker's default group.min/max.session.timeout.ms (6 s .. 30 min).
+    sessionTimeoutMs: r.int('KAFKA_SESSION_TIMEOUT_MS', 10_000, 6_000, 1_800_000),
   }
   if (!/^[a-zA-Z0-9._-]{1,249}$/.test(kafka.topic)) {
     r.problems.push(`KAFKA_TOPIC=${JSON.stringify(kafka.topic)} is not a valid Kafka topic name`)

@@ -23,8 +23,9 @@ export const ChatCompletedEvent = Type.Object({
   user_id: Type.String({ minLength: 1, maxLength: MAX_USER_ID_LENGTH }),
   message: Type.String(),
   response: Type.String(),
-  timestamp: Type.String({ minLength: 1 }),
-  event_id: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
+  timestamp: Type.String(),
+  // null is taken as absent, as many producers write optional fields that way.
+  event_id: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()])),
 })
 export type ChatCompletedEvent = Static<typeof ChatCompletedEvent>
 
@@ -37,6 +38,8 @@ export const RejectReason = {
   NOT_OBJECT: 'not_object',
   INVALID_FIELDS: 'invalid_fields',
   INVALID_TIMESTAMP: 'invalid_timestamp',
+  INVALID_TEXT: 'invalid_text',
+  INSERT_REFUSED: 'insert_refused',
 } as const
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason]
 
@@ -77,6 +80,15 @@ export function parseEvent(value: Buffer | string | undefined, source: KafkaSour
     return rejected(RejectReason.INVALID_FIELDS, problems.join('; '))
   }
   const event = body
+
+  // A lone UTF-16 surrogate (JSON allows "\ud800") is not text ClickHouse can store; letting it
+  // through would make every insert of its batch fail.
+  for (const field of ['user_id', 'message', 'response', 'event_id'] as const) {
+    const text = event[field]
+    if (typeof text === 'string' && !text.isWellFormed()) {
+      return rejected(RejectReason.INVALID_TEXT, `/${field} contains an unpaired surrogate`)
+    }
+  }
 
   const timestampMs = parseRfc3339(event.timestamp)
   if (timestampMs === undefined) {

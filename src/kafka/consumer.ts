@@ -11,7 +11,9 @@
  */
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka'
 import type { BatchConfig, KafkaConfig } from '../config.js'
-import { parseEvent } from '../domain/event.js'
+import { describeError, isDataError } from '../clickhouse/errors.js'
+import type { ChatMessage } from '../domain/chat-message.js'
+import { parseEvent, RejectReason } from '../domain/event.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import { withBackoff } from '../retry.js'
@@ -56,7 +58,7 @@ export class ChatEventConsumer {
       flush: (batch) => this.storeAndCommit(batch),
       onError: (error, batch) => {
         this.log.warn(
-          { err: errorMessage(error), batch_records: batch.records },
+          { err: describeError(error), batch_records: batch.records },
           'batch not stored; its records stay uncommitted and will be re-delivered',
         )
       },
@@ -111,7 +113,7 @@ export class ChatEventConsumer {
       onRetry: ({ error, attemptNumber, retriesLeft }) => {
         this.log.warn(
           { attempt: attemptNumber, retries_left: retriesLeft, err: error.message },
-          'kafka not reachable, retrying',
+          'joining the consumer group failed, retrying',
         )
       },
     })
@@ -119,10 +121,14 @@ export class ChatEventConsumer {
 
   /** One attempt to join the group. A consumer whose subscription failed is not reused. */
   private async subscribe(): Promise<void> {
+    const { sessionTimeoutMs } = this.kafka
     const consumer: RawConsumer = new Consumer({
       clientId: this.kafka.clientId,
       groupId: this.kafka.groupId,
       bootstrapBrokers: [...this.kafka.brokers],
+      sessionTimeout: sessionTimeoutMs,
+      heartbeatInterval: Math.min(3000, Math.floor(sessionTimeoutMs / 3)),
+      rebalanceTimeout: Math.max(sessionTimeoutMs, 30_000),
     })
     try {
       this.stream = await consumer.consume({
@@ -208,14 +214,18 @@ export class ChatEventConsumer {
   /** Inserts the batch (retrying until it succeeds or shutdown gives up), then commits. */
   private async storeAndCommit(batch: Batch): Promise<void> {
     if (batch.messages.length > 0) {
-      await withBackoff(() => this.options.service.store(batch.messages), {
+      await withBackoff(() => this.storeIsolatingBadRows(batch.messages), {
         retries: Number.POSITIVE_INFINITY,
         minDelayMs: 100,
         maxDelayMs: MAX_BACKOFF_MS,
         signal: this.abort.signal,
         onRetry: ({ error, attemptNumber }) => {
           this.log.warn(
-            { attempt: attemptNumber, batch_rows: batch.messages.length, err: error.message },
+            {
+              attempt: attemptNumber,
+              batch_rows: batch.messages.length,
+              err: describeError(error),
+            },
             'insert failed, retrying',
           )
         },
@@ -228,6 +238,42 @@ export class ChatEventConsumer {
     await this.commit(batch.offsets)
   }
 
+  /**
+   * Inserts rows; when ClickHouse refuses the data itself (not a passing failure), splits the
+   * rows in halves until the refused ones are alone, and drops those with a log line and a count.
+   * One bad row in a batch of n costs about 2·log2(n) extra inserts; the rows already inserted
+   * while splitting are folded by the read if a later passing failure repeats the whole batch.
+   */
+  private async storeIsolatingBadRows(messages: readonly ChatMessage[]): Promise<void> {
+    try {
+      await this.options.service.store(messages)
+    } catch (error) {
+      if (!isDataError(error)) throw error
+      const [only] = messages
+      if (messages.length === 1 && only !== undefined) {
+        this.refuse(only, error)
+        return
+      }
+      const half = Math.ceil(messages.length / 2)
+      await this.storeIsolatingBadRows(messages.slice(0, half))
+      await this.storeIsolatingBadRows(messages.slice(half))
+    }
+  }
+
+  private refuse(message: ChatMessage, error: unknown): void {
+    const { partition, offset } = message.source
+    this.options.metrics.rejected.inc({ reason: RejectReason.INSERT_REFUSED })
+    this.log.warn(
+      {
+        partition,
+        offset: String(offset),
+        reason: RejectReason.INSERT_REFUSED,
+        detail: describeError(error),
+      },
+      'rejected event',
+    )
+  }
+
   private async commit(offsets: readonly PartitionOffset[]): Promise<void> {
     const consumer = this.consumer
     if (consumer === undefined) return
@@ -236,7 +282,7 @@ export class ChatEventConsumer {
     } catch (error) {
       // Not fatal: the records are stored, so a re-delivery is folded by the history read.
       this.options.metrics.commitFailures.inc()
-      this.log.warn({ err: errorMessage(error) }, 'offset commit failed')
+      this.log.warn({ err: describeError(error) }, 'offset commit failed')
     }
   }
 

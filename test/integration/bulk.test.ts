@@ -28,16 +28,20 @@ test('1,000 events over 10 users and 4 partitions: every history complete, newes
   const users = [...new Set(events.map((e) => e.user_id))]
   assert.equal(users.length, 10)
 
-  const histories = await waitFor(async () => {
-    const all = new Map<string, Entry[]>()
-    for (const user of users) {
-      const { body } = await service.get(`/api/chat/history/${user}?limit=1000`)
-      const entries = body as Entry[]
-      if (entries.length < 100) return undefined
-      all.set(user, entries)
-    }
-    return all
-  }, 'all 1,000 events to be stored')
+  const histories = await waitFor(
+    async () => {
+      const all = new Map<string, Entry[]>()
+      for (const user of users) {
+        const { body } = await service.get(`/api/chat/history/${user}?limit=1000`)
+        const entries = body as Entry[]
+        if (entries.length < 100) return undefined
+        all.set(user, entries)
+      }
+      return all
+    },
+    'all 1,000 events to be stored',
+    90_000,
+  )
 
   for (const user of users) {
     const history = histories.get(user) ?? []
@@ -61,6 +65,9 @@ test('1,000 events over 10 users and 4 partitions: every history complete, newes
   const byDefault = await service.get(`/api/chat/history/${first}`)
   assert.equal((byDefault.body as Entry[]).length, 50, 'the default limit is 50')
 
+  // At least once: a rebalance may re-deliver records (the read folds them), so >= 1000.
   const metrics = await service.getText('/metrics')
-  assert.match(metrics, /chat_events_total\{outcome="accepted"\} 1000\b/)
+  const accepted = Number(/chat_events_total\{outcome="accepted"\} (\d+)/.exec(metrics)?.[1])
+  assert.ok(accepted >= 1000, `all 1,000 events were accepted (${accepted})\n${service.dump()}`)
+  assert.doesNotMatch(metrics, /chat_events_rejected_total\{/, 'nothing was rejected')
 })

@@ -12,7 +12,11 @@ test('a topic that does not exist: join retries are logged, then the process exi
   )
   t.after(() => service.stop('SIGKILL'))
 
-  await service.waitForLog((l) => l.msg === 'kafka not reachable, retrying', 'a join retry', 60_000)
+  await service.waitForLog(
+    (l) => l.msg === 'joining the consumer group failed, retrying',
+    'a join retry',
+    60_000,
+  )
   const ready = await service.get('/readyz')
   assert.equal(ready.status, 503)
   assert.deepEqual(ready.body, { status: 'not_ready', checks: { clickhouse: true, kafka: false } })
