@@ -10,7 +10,7 @@
  * (see `ChatRepository` and the migrations); the client is created without a default database.
  */
 import { mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { join, resolve, sep } from 'node:path'
 import { createClient, type ClickHouseClient } from '@clickhouse/client'
 import type { ClickHouseConfig } from '../config.js'
 import type { Logger } from '../logger.js'
@@ -41,7 +41,7 @@ export async function createClickHouseClient(config: ClickHouseConfig): Promise<
   }
 
   const dataDir = resolve(target.dataDir)
-  mkdirSync(dataDir, { recursive: true })
+  ensureDirectory(dataDir)
   let chdb: typeof import('chdb/connection')
   try {
     chdb = await import('chdb/connection')
@@ -55,6 +55,26 @@ export async function createClickHouseClient(config: ClickHouseConfig): Promise<
   // chdb types its connection against @clickhouse/client-common's copy of the same interface.
   const connection = chdb.createChdbConnection({ path: dataDir }) as unknown as ClientConnection
   return createClient({ connection })
+}
+
+/**
+ * Creates a directory and its parents one level at a time. Node's recursive mkdir never returns
+ * for some impossible paths (under /proc, for one), which would hang the start.
+ */
+function ensureDirectory(dir: string): void {
+  let current: string = sep
+  for (const part of dir.split(sep).filter((p) => p !== '')) {
+    current = join(current, part)
+    try {
+      mkdirSync(current)
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue
+      throw new ClickHouseUnavailableError(
+        `cannot create CLICKHOUSE_DATA_DIR ${dir}: ${(error as Error).message}`,
+        { cause: error },
+      )
+    }
+  }
 }
 
 /**

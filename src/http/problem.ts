@@ -3,6 +3,7 @@
  * description; causes go to the log only.
  */
 import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import Type from 'typebox'
 
@@ -72,4 +73,26 @@ function validationDetail(error: FastifyError): string {
   const where = error.validationContext ?? 'request'
   const field = first.instancePath.replace(/^\//, '').replaceAll('/', '.')
   return `${where}${field ? `/${field}` : ''} ${first.message ?? 'is invalid'}`
+}
+
+/**
+ * Answers requests the HTTP parser rejected before Fastify saw them (a request line or headers
+ * over Node's size limit, a malformed request) with a problem body, then closes the connection.
+ */
+export function writeClientErrorProblem(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 431
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 408
+        : 400
+  const body = JSON.stringify(problem(status, 'the request could not be parsed'))
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy()
 }

@@ -7,7 +7,12 @@ import { MAX_USER_ID_LENGTH } from '../domain/event.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { ChatService } from '../service/chat-service.js'
-import { registerProblemHandlers } from './problem.js'
+import {
+  problem,
+  registerProblemHandlers,
+  sendProblem,
+  writeClientErrorProblem,
+} from './problem.js'
 import { healthRoutes, type ReadinessChecks } from './routes/health.js'
 import { historyRoutes } from './routes/history.js'
 
@@ -31,6 +36,14 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     // Room for a percent-encoded user id of the longest accepted length, so an over-long one
     // meets the schema (a 400 naming the rule) rather than the router's 414.
     routerOptions: { maxParamLength: 4 * MAX_USER_ID_LENGTH },
+    // Errors raised before routing (a malformed URL, say) get the same problem shape.
+    frameworkErrors: (error, request, reply) => {
+      void sendProblem(
+        reply,
+        problem(error.statusCode ?? 400, error.message, request.url.split('?')[0]),
+      )
+    },
+    clientErrorHandler: writeClientErrorProblem,
   })
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(

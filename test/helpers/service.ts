@@ -80,16 +80,21 @@ export class ServiceProcess {
     createInterface({ input: child.stderr }).on('line', (line) => this.otherOutput.push(line))
   }
 
-  /** Starts the service and waits until its HTTP port is known. */
-  static async start(env: Record<string, string>): Promise<ServiceProcess> {
+  /** Starts the service process without waiting for anything. */
+  static spawn(env: Record<string, string>): ServiceProcess {
     const child = spawn(process.execPath, [MAIN], {
       // A clean environment: nothing from the developer's shell or .env leaks in.
       env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', ...env },
       cwd: tempDir('cds-cwd-'),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
-    const service = new ServiceProcess(child)
     process.once('exit', () => child.kill('SIGKILL'))
+    return new ServiceProcess(child)
+  }
+
+  /** Starts the service and waits until its HTTP port is known. */
+  static async start(env: Record<string, string>): Promise<ServiceProcess> {
+    const service = ServiceProcess.spawn(env)
     const listening = await Promise.race([
       service.waitForLog((l) => l.msg === 'http listening', 'http listening', 60_000),
       service.exited.then((exit) => {

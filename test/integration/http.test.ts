@@ -58,10 +58,15 @@ test('the default limit applies when none is given, and an explicit one up to th
 for (const [query, detail] of [
   ['limit=0', /limit must be >= 1/],
   ['limit=6', /limit must be <= 5/],
-  ['limit=abc', /limit must be integer/],
-  ['limit=1.5', /limit must be integer/],
-  ['limit=-1', /limit must be >= 1/],
+  ['limit=abc', /limit must be a whole number/],
+  ['limit=1.5', /limit must be a whole number/],
+  ['limit=-1', /limit must be a whole number/],
   ['limit=', /limit/],
+  ['limit=0x10', /limit must be a whole number/],
+  ['limit=1e2', /limit must be a whole number/],
+  ['limit=%2B5', /limit must be a whole number/],
+  ['limit=%205', /limit must be a whole number/],
+  ['limit=2&limit=3', /limit must be a whole number/],
 ] as const) {
   test(`a bad limit (${query}) is a 400 problem`, async () => {
     const response = await get(`/api/chat/history/u1?${query}`)
@@ -116,4 +121,28 @@ test('history reads are measured in /metrics', async () => {
   await get('/api/chat/history/u1')
   const response = await app.inject({ method: 'GET', url: '/metrics' })
   assert.match(response.body, /chat_history_query_duration_seconds_count \d+/)
+})
+
+test('a malformed URL is a 400 problem', async () => {
+  const response = await get('/api/chat/history/%FF%FE')
+  assert.equal(response.status, 400)
+  assert.equal(response.type, 'application/problem+json; charset=utf-8')
+  assert.equal((response.body as { status: number }).status, 400)
+})
+
+test('a request line over the HTTP parser limit is a 431 problem', async () => {
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const address = app.server.address()
+  assert.ok(typeof address === 'object' && address !== null)
+  const response = await fetch(
+    `http://127.0.0.1:${address.port}/api/chat/history/${'a'.repeat(20_000)}`,
+  )
+  assert.equal(response.status, 431)
+  assert.equal(response.headers.get('content-type'), 'application/problem+json')
+  assert.deepEqual(await response.json(), {
+    type: 'about:blank',
+    title: 'Request Header Fields Too Large',
+    status: 431,
+    detail: 'the request could not be parsed',
+  })
 })

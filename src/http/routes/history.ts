@@ -49,6 +49,18 @@ export function historyRoutes(app: FastifyInstance, options: HistoryRouteOptions
           500: Problem,
         },
       },
+      // Query coercion would read 0x10, 1e2, +5 or " 5" as numbers; only plain digits are a limit.
+      preValidation: (request, reply, done) => {
+        const raw = (request.query as Record<string, unknown>)['limit']
+        if (raw !== undefined && (typeof raw !== 'string' || !/^[0-9]+$/.test(raw))) {
+          void sendProblem(
+            reply,
+            problem(400, 'querystring/limit must be a whole number', request.url.split('?')[0]),
+          )
+          return
+        }
+        done()
+      },
     },
     async (request) => service.history(request.params.user_id, request.query.limit),
   )
