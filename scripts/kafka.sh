@@ -57,14 +57,21 @@ fetch() {
 </project>
 EOF
   rm -rf "$libs"
-  mvn -B -q -Dstyle.color=never -f "$build/pom.xml" dependency:copy-dependencies \
-    -DoutputDirectory="$libs" -DincludeScope=runtime
+  # Maven 3.8 prints colour codes even in batch mode; they are stripped from its output.
+  mvn -B -q -f "$build/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$libs" -DincludeScope=runtime 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
   ls "$libs"/kafka_2.13-"$version".jar >/dev/null
   touch "$libs/.complete"
 }
 
+# True when the pid file names a live broker of this state folder (not a recycled pid, and not a
+# broker that is already on its way down).
 running() {
-  [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null
+  [ -f "$pid_file" ] || return 1
+  local pid
+  pid=$(cat "$pid_file")
+  kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$run_dir/server.properties"
 }
 
 port_open() {
@@ -121,13 +128,16 @@ EOF
   fi
 
   : >"$run_dir/server.log"
-  nohup java "${java_opts[@]}" -cp "$libs/*" kafka.Kafka "$run_dir/server.properties" \
+  # A session of its own: Ctrl-C in the terminal reaches the service, and the broker is stopped
+  # by `stop` in order, after the service has committed its offsets.
+  setsid nohup java "${java_opts[@]}" -cp "$libs/*" kafka.Kafka "$run_dir/server.properties" \
     >"$run_dir/stdout.log" 2>&1 </dev/null &
   echo $! >"$pid_file"
 
   local deadline=$((SECONDS + start_timeout))
   until grep -q 'Kafka Server started' "$run_dir/server.log" 2>/dev/null && port_open "$port"; do
-    if ! running; then
+    # Liveness only: right after the fork the command line is not yet the broker's.
+    if ! kill -0 "$(cat "$pid_file")" 2>/dev/null; then
       say "the broker exited during start; last lines of $run_dir/server.log:"
       tail -n 20 "$run_dir/server.log" "$run_dir/stdout.log" >&2 || true
       exit 1

@@ -1,17 +1,24 @@
 /**
- * Publishes chat_completed events, for trying the service by hand.
- *
- *   npm run produce                                  the original contract's sample event
- *   npm run produce -- --count 1000 --users 10       generated events, keyed by user id
- *   npm run produce -- --raw 'not json'              any text, to see how bad input is handled
- *
- * Flags: --brokers host:port[,…] (default $KAFKA_BROKERS, else 127.0.0.1:9092),
- *        --topic NAME (default $KAFKA_TOPIC, else chat_messages).
+ * Publishes chat_completed events, for trying the service by hand. `npm run produce -- --help`.
  */
 import { parseArgs } from 'node:util'
 import { Producer, stringSerializers, type MessageToProduce } from '@platformatic/kafka'
 import { cliBrokers, cliTopic, positiveInt } from './options.js'
 import { SAMPLE_EVENT, generatedEvents } from './sample-events.js'
+
+const HELP = `Publishes chat_completed events to Kafka.
+
+  npm run produce                               the original contract's sample event
+  npm run produce -- --count 1000 --users 10    generated events, keyed by user id
+  npm run produce -- --raw 'not json'           any text as a record value
+
+Options:
+  --brokers host:port[,...]  default: $KAFKA_BROKERS, else 127.0.0.1:$LOCAL_KAFKA_PORT (9092)
+  --topic NAME               default: $KAFKA_TOPIC, else chat_messages
+  --count N, --users N       generate N events over this many users (default 10 users)
+  --raw TEXT                 publish TEXT as it is
+  --key KEY                  record key for --raw (default: none)
+  --help                     this text`
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -21,12 +28,20 @@ async function main(): Promise<void> {
       count: { type: 'string' },
       users: { type: 'string' },
       raw: { type: 'string' },
+      key: { type: 'string' },
+      help: { type: 'boolean' },
     },
   })
+  if (values.help === true) {
+    console.log(HELP)
+    return
+  }
   const topic = cliTopic(values.topic)
   let messages: MessageToProduce<string, string, string, string>[]
   if (values.raw !== undefined) {
-    messages = [{ topic, value: values.raw }]
+    messages = [
+      { topic, value: values.raw, ...(values.key !== undefined ? { key: values.key } : {}) },
+    ]
   } else if (values.count !== undefined) {
     const events = generatedEvents(
       positiveInt('count', values.count, 1),
