@@ -8,6 +8,10 @@
  *   - another event_type            -> counted as skipped, offset committed with the batch
  *   - unparsable or invalid         -> logged (coordinates and reason, never the body), counted
  *                                      as rejected, offset committed with the batch
+ *   - valid, but refused by ClickHouse as data (a parse error) -> isolated by splitting the
+ *                                      batch, dropped like an invalid event; the rest is stored
+ * Passing insert failures (ClickHouse down, overloaded) are retried without end; meanwhile the
+ * batcher's bound holds the reading back.
  */
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka'
 import type { BatchConfig, KafkaConfig } from '../config.js'
