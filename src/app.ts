@@ -47,7 +47,7 @@ export class ChatDataService {
   async start(): Promise<void> {
     const { config, logger } = this
     const ch = config.clickhouse
-    this.clickhouse = await createClickHouseClient(ch)
+    this.clickhouse = await createClickHouseClient(ch, logger)
     const repository = new ChatRepository(this.clickhouse, ch.database)
     const service = new ChatService(
       repository,

@@ -9,7 +9,7 @@ import { runMigrations } from '../migrations/runner.js'
 const logger = createLogger(process.env['LOG_LEVEL'] ?? 'info')
 try {
   const config = loadConfig()
-  const client = await createClickHouseClient(config.clickhouse)
+  const client = await createClickHouseClient(config.clickhouse, logger)
   try {
     await waitForClickHouse(client, config.clickhouse, logger)
     const applied = await runMigrations(client, config.clickhouse.database, logger)

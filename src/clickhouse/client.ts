@@ -11,10 +11,18 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path'
-import { createClient, type ClickHouseClient } from '@clickhouse/client'
+import {
+  createClient,
+  type ClickHouseClient,
+  type ErrorLogParams,
+  type Logger as ClientLogger,
+  type LogParams,
+  type WarnLogParams,
+} from '@clickhouse/client'
 import type { ClickHouseConfig } from '../config.js'
 import type { Logger } from '../logger.js'
 import { withBackoff } from '../retry.js'
+import { describeError } from './errors.js'
 
 export type { ClickHouseClient }
 
@@ -27,8 +35,36 @@ export class ClickHouseUnavailableError extends Error {
   }
 }
 
-/** Builds the client without touching the network or the data directory's engine yet. */
-export async function createClickHouseClient(config: ClickHouseConfig): Promise<ClickHouseClient> {
+/**
+ * Routes the client's own log lines into ours as JSON. Their `args` are left out (they can carry
+ * query text), and their level is lowered by one step: the service logs the consequences itself.
+ */
+function clientLoggerClass(logger: Logger): new () => ClientLogger {
+  const log = logger.child({ component: 'clickhouse-client' })
+  return class implements ClientLogger {
+    trace(): void {
+      // Too chatty to be useful here.
+    }
+    debug({ module, message }: LogParams): void {
+      log.trace({ module }, message)
+    }
+    info({ module, message }: LogParams): void {
+      log.debug({ module }, message)
+    }
+    warn({ module, message, err }: WarnLogParams): void {
+      log.debug({ module, ...(err ? { err: describeError(err) } : {}) }, message)
+    }
+    error({ module, message, err }: ErrorLogParams): void {
+      log.warn({ module, err: describeError(err) }, message)
+    }
+  }
+}
+
+/** Builds the client; in embedded mode this creates the data directory and opens the engine. */
+export async function createClickHouseClient(
+  config: ClickHouseConfig,
+  logger?: Logger,
+): Promise<ClickHouseClient> {
   const { target } = config
   if (target.mode === 'server') {
     return createClient({
@@ -37,6 +73,7 @@ export async function createClickHouseClient(config: ClickHouseConfig): Promise<
       password: config.password,
       request_timeout: config.requestTimeoutMs,
       application: 'chat-data-service',
+      ...(logger ? { log: { LoggerClass: clientLoggerClass(logger) } } : {}),
     })
   }
 

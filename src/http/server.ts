@@ -3,7 +3,6 @@
  * can drive it with `inject`.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
-import { MAX_USER_ID_LENGTH } from '../domain/event.js'
 import type { Logger } from '../logger.js'
 import type { Metrics } from '../metrics.js'
 import type { ChatService } from '../service/chat-service.js'
@@ -33,15 +32,14 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     // Fastify's own request lines carry the URL, and with it the user id: one line per response
     // with the route template instead.
     logController: new LogController({ disableRequestLogging: true }),
-    // Room for a percent-encoded user id of the longest accepted length, so an over-long one
-    // meets the schema (a 400 naming the rule) rather than the router's 414.
-    routerOptions: { maxParamLength: 4 * MAX_USER_ID_LENGTH },
-    // Errors raised before routing (a malformed URL, say) get the same problem shape.
-    frameworkErrors: (error, request, reply) => {
-      void sendProblem(
-        reply,
-        problem(error.statusCode ?? 400, error.message, request.url.split('?')[0]),
-      )
+    // As long as Node's own 16 KiB header limit allows (past that the parser answers 431), so an
+    // over-long user id meets the schema (a 400 naming the rule) rather than the router's 414.
+    routerOptions: { maxParamLength: 16 * 1024 },
+    // Errors raised before routing (a malformed URL, say) get the same problem shape. The URL is
+    // not repeated back: it is the client's own, and may be long.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode ?? 400
+      void sendProblem(reply, problem(status, status === 400 ? 'the URL is not valid' : undefined))
     },
     clientErrorHandler: writeClientErrorProblem,
   })

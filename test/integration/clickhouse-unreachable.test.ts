@@ -33,6 +33,7 @@ test('server mode with nothing listening: retries with backoff, stays unready, t
 
   const exit = await service.exited
   assert.equal(exit.code, 1, 'exits with code 1 once the retries are spent')
+  assert.deepEqual(service.otherOutput, [], 'the client library logs through our JSON logger too')
 
   const retries = service.logs.filter((l) => l.msg === 'clickhouse not reachable, retrying')
   assert.deepEqual(

@@ -87,11 +87,13 @@ for (const url of ['/api/chat/history/', '/api/chat/history', '/api/chat/history
   })
 }
 
-test('a user id longer than 256 characters is a 400 problem', async () => {
-  const response = await get(`/api/chat/history/${'a'.repeat(257)}`)
-  assert.equal(response.status, 400)
-  assert.match((response.body as { detail: string }).detail, /user_id/)
-})
+for (const length of [257, 5000]) {
+  test(`a user id of ${length} characters (over 256) is a 400 problem`, async () => {
+    const response = await get(`/api/chat/history/${'a'.repeat(length)}`)
+    assert.equal(response.status, 400)
+    assert.match((response.body as { detail: string }).detail, /user_id/)
+  })
+}
 
 test('user ids with reserved characters are taken literally', async () => {
   const response = await get(`/api/chat/history/${encodeURIComponent("a/b?c=' OR 1=1")}`)
