@@ -38,6 +38,11 @@ export function problem(status: number, detail?: string, instance?: string): Pro
   }
 }
 
+/** The request's path without its query string, for a problem's `instance`. */
+export function requestPath(request: FastifyRequest): string {
+  return request.url.split('?')[0] ?? request.url
+}
+
 export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyReply {
   return reply.status(body.status).type(PROBLEM_CONTENT_TYPE).send(body)
 }
@@ -45,7 +50,7 @@ export function sendProblem(reply: FastifyReply, body: ProblemBody): FastifyRepl
 /** Routes every error and unknown route through a problem body. */
 export function registerProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const path = request.url.split('?')[0]
+    const path = requestPath(request)
     if (error.validation) {
       return sendProblem(reply, problem(400, validationDetail(error), path))
     }
@@ -62,7 +67,7 @@ export function registerProblemHandlers(app: FastifyInstance): void {
   })
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, `no route for ${request.method} ${request.url.split('?')[0]}`)),
+    sendProblem(reply, problem(404, `no route for ${request.method} ${requestPath(request)}`)),
   )
 }
 

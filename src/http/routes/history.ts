@@ -7,7 +7,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Type from 'typebox'
 import { MAX_USER_ID_LENGTH } from '../../domain/event.js'
 import type { ChatService } from '../../service/chat-service.js'
-import { Problem, problem, sendProblem } from '../problem.js'
+import { Problem, problem, requestPath, sendProblem } from '../problem.js'
 
 export const HistoryEntrySchema = Type.Object({
   user_id: Type.String(),
@@ -55,7 +55,7 @@ export function historyRoutes(app: FastifyInstance, options: HistoryRouteOptions
         if (raw !== undefined && (typeof raw !== 'string' || !/^[0-9]+$/.test(raw))) {
           void sendProblem(
             reply,
-            problem(400, 'querystring/limit must be a whole number', request.url.split('?')[0]),
+            problem(400, 'querystring/limit must be a whole number', requestPath(request)),
           )
           return
         }
@@ -68,10 +68,7 @@ export function historyRoutes(app: FastifyInstance, options: HistoryRouteOptions
   // Without these, an empty user id would fall through to a 404.
   for (const path of ['/api/chat/history', '/api/chat/history/']) {
     app.get(path, (request, reply) =>
-      sendProblem(
-        reply,
-        problem(400, 'params/user_id must not be empty', request.url.split('?')[0]),
-      ),
+      sendProblem(reply, problem(400, 'params/user_id must not be empty', requestPath(request))),
     )
   }
 }
