@@ -71,7 +71,9 @@ running() {
   local pid
   pid=$(cat "$pid_file")
   kill -0 "$pid" 2>/dev/null || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$run_dir/server.properties"
+  local cmdline
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ $cmdline == *"$run_dir/server.properties"* ]]
 }
 
 port_open() {
