@@ -56,6 +56,10 @@ async function main(): Promise<void> {
     clientId: 'chat-data-service-produce',
     bootstrapBrokers: cliBrokers(values.brokers),
     serializers: stringSerializers,
+    // The client retries a whole produce request when one partition in it fails (a fresh topic's
+    // leader not elected yet), which rewrites the partitions that had succeeded. With idempotence
+    // the broker drops those copies.
+    idempotent: true,
   })
   try {
     for (let i = 0; i < messages.length; i += 500) {

@@ -3,7 +3,7 @@
  * per-test topics on it.
  */
 import { randomUUID } from 'node:crypto'
-import { Producer, stringSerializers } from '@platformatic/kafka'
+import { Consumer, Producer, stringSerializers } from '@platformatic/kafka'
 import { ensureTopic } from '../../src/kafka/topics.js'
 
 export function testBrokers(): string[] {
@@ -41,6 +41,8 @@ export async function publish(
     clientId: 'test-producer',
     bootstrapBrokers: testBrokers(),
     serializers: stringSerializers,
+    // Without it, a retried produce request rewrites partitions that had already succeeded.
+    idempotent: true,
   })
   try {
     for (let i = 0; i < records.length; i += 500) {
@@ -68,4 +70,22 @@ export async function publishEvents(
     topic,
     events.map((e) => ({ key: e.user_id, value: JSON.stringify(e) })),
   )
+}
+
+/** How many records the topic holds: the sum of its partitions' end offsets. */
+export async function recordCount(topic: string): Promise<number> {
+  const client = new Consumer({
+    clientId: 'test-offsets',
+    groupId: `test-offsets-${randomUUID()}`,
+    bootstrapBrokers: testBrokers(),
+  })
+  try {
+    const offsets = await client.listOffsets({ topics: [topic] })
+    let total = 0n
+    for (const partitionOffsets of offsets.values())
+      for (const end of partitionOffsets) total += end
+    return Number(total)
+  } finally {
+    await client.close()
+  }
 }

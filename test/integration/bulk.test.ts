@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { generatedEvents } from '../../src/cli/sample-events.js'
-import { freshTopic, publishEvents } from '../helpers/kafka.js'
+import { freshTopic, publishEvents, recordCount } from '../helpers/kafka.js'
 import { serviceEnv, startService } from '../helpers/service.js'
 import { waitFor } from '../helpers/wait.js'
 
@@ -21,6 +21,7 @@ test('1,000 events over 10 users and 4 partitions: every history complete, newes
     partitions.size > 1,
     `events spread over several partitions (got ${[...partitions].join(',')})`,
   )
+  assert.equal(await recordCount(topic), 1000, 'the producer wrote each event once')
 
   const service = await startService(t, serviceEnv(topic, { BATCH_MAX_ROWS: '100' }))
   await service.ready()
