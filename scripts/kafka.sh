@@ -5,6 +5,8 @@
 #   scripts/kafka.sh start    fetch if needed, format storage on first use, start, wait until ready
 #   scripts/kafka.sh stop     stop the broker started from this checkout (TERM, then KILL)
 #   scripts/kafka.sh status   say whether it runs
+#   scripts/kafka.sh libs     fetch if needed, print the folder of the broker's jars (they include
+#                             the reference Java client, which the tests use as a producer)
 #
 # Settings (environment):
 #   LOCAL_KAFKA_PORT             client port on 127.0.0.1 (default 9092); the controller uses +1
@@ -173,5 +175,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) if running; then echo "running (pid $(cat "$pid_file"), port $port)"; else echo "stopped"; exit 3; fi ;;
-  *) say "usage: $0 fetch|start|stop|status"; exit 2 ;;
+  libs) fetch; echo "$libs" ;;
+  *) say "usage: $0 fetch|start|stop|status|libs"; exit 2 ;;
 esac

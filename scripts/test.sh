@@ -23,6 +23,9 @@ cleanup() {
 trap cleanup EXIT
 bash scripts/kafka.sh start
 export TEST_KAFKA_BROKERS="127.0.0.1:$LOCAL_KAFKA_PORT"
+# The broker's jars include the reference Java client, which tests use as a producer.
+TEST_KAFKA_LIBS=$(bash scripts/kafka.sh libs)
+export TEST_KAFKA_LIBS
 
 if [ $# -gt 0 ]; then
   files=("$@")

@@ -46,6 +46,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: 'Offset commits that failed (the records will be re-delivered and deduplicated)',
       registers: [registry],
     }),
+    streamFailures: new Counter({
+      name: 'chat_consumer_stream_failures_total',
+      help: 'Times fetching from Kafka failed and the consumer rejoined the group',
+      registers: [registry],
+    }),
     historySeconds: new Histogram({
       name: 'chat_history_query_duration_seconds',
       help: 'Time to read one history page from ClickHouse',

@@ -12,7 +12,12 @@
  *                                      batch, dropped like an invalid event; the rest is stored
  * Passing insert failures (ClickHouse down, overloaded) are retried without end; meanwhile the
  * batcher's bound holds the reading back.
+ *
+ * When fetching fails (broker gone, a record batch the client cannot decode), the consumer leaves
+ * and rejoins the group; failures that repeat make rejoining back off and `running` false, so
+ * readiness reports them (see StreamHealth).
  */
+import { setTimeout as delay } from 'node:timers/promises'
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka'
 import type { BatchConfig, KafkaConfig } from '../config.js'
 import { describeError, isDataError } from '../clickhouse/errors.js'
@@ -23,6 +28,8 @@ import type { Metrics } from '../metrics.js'
 import { withBackoff } from '../retry.js'
 import type { ChatService } from '../service/chat-service.js'
 import { Batcher, type Batch, type PartitionOffset } from './batcher.js'
+import { installCodecs } from './codecs.js'
+import { StreamHealth } from './stream-health.js'
 
 type RawConsumer = Consumer
 type RawStream = MessagesStream<Buffer, Buffer, Buffer, Buffer>
@@ -39,6 +46,9 @@ export interface ChatEventConsumerOptions {
 /** Longest wait between attempts once running (reconnects, insert retries). */
 const MAX_BACKOFF_MS = 30_000
 
+/** A stream that stayed up this long without failing is healthy again, even if idle. */
+const STABLE_STREAM_MS = 10_000
+
 export class ChatEventConsumer {
   private readonly kafka: KafkaConfig
   private readonly log: Logger
@@ -51,8 +61,15 @@ export class ChatEventConsumer {
   private readonly abort = new AbortController()
   /** Aborted as soon as shutdown starts: joining the group gives up. */
   private readonly connectAbort = new AbortController()
+  private readonly health: StreamHealth
 
   constructor(private readonly options: ChatEventConsumerOptions) {
+    installCodecs()
+    this.health = new StreamHealth({
+      minPauseMs: options.kafka.connectBackoffMs,
+      maxPauseMs: MAX_BACKOFF_MS,
+      stableMs: STABLE_STREAM_MS,
+    })
     this.kafka = options.kafka
     this.log = options.logger.child({ component: 'kafka-consumer', topic: options.kafka.topic })
     this.batcher = new Batcher({
@@ -69,9 +86,9 @@ export class ChatEventConsumer {
     })
   }
 
-  /** True while records are being fetched from the group's partitions. */
+  /** True while records are being fetched from the group's partitions and fetching works. */
   get running(): boolean {
-    return this.stream !== undefined && !this.stopping
+    return this.stream !== undefined && !this.stopping && !this.health.failing(Date.now())
   }
 
   /**
@@ -143,6 +160,7 @@ export class ChatEventConsumer {
         maxWaitTime: 1000,
       })
       this.consumer = consumer
+      this.health.started(Date.now())
       this.log.info({ group_id: this.kafka.groupId }, 'consuming')
     } catch (error) {
       await closeForcefully(consumer).catch(() => undefined)
@@ -154,20 +172,24 @@ export class ChatEventConsumer {
     for (;;) {
       const stream = this.stream
       if (stream === undefined) return
+      let pauseMs = 0
       try {
         for await (const record of stream as AsyncIterable<RawMessage>) {
+          this.health.delivered()
           await this.handle(record)
         }
       } catch (error) {
-        if (!this.stopping) this.log.error({ err: errorMessage(error) }, 'consumer stream failed')
+        if (!this.stopping) pauseMs = this.streamFailed(error)
       }
 
       await this.batcher.flush()
       await this.closeConsumer()
       if (this.stopping) return
 
-      // The stream broke while running: rejoin for as long as it takes.
+      // The stream broke while running: rejoin for as long as it takes, after a pause that grows
+      // while the failures repeat (a batch that cannot be decoded fails every fetch).
       try {
+        if (pauseMs > 0) await delay(pauseMs, undefined, { signal: this.connectAbort.signal })
         await this.connect(Number.POSITIVE_INFINITY)
       } catch (error) {
         // Only shutdown ends the rejoin attempts; anything else is worth saying.
@@ -177,6 +199,21 @@ export class ChatEventConsumer {
         return
       }
     }
+  }
+
+  /** Counts and logs a failure; returns how long to wait before rejoining. */
+  private streamFailed(error: unknown): number {
+    const pauseMs = this.health.failed(Date.now())
+    this.options.metrics.streamFailures.inc()
+    this.log.error(
+      {
+        err: errorChain(error),
+        consecutive_failures: this.health.consecutiveFailures,
+        rejoin_in_ms: pauseMs,
+      },
+      'consumer stream failed',
+    )
+    return pauseMs
   }
 
   private async handle(record: RawMessage): Promise<void> {
@@ -313,4 +350,23 @@ function closeForcefully(consumer: RawConsumer): Promise<void> {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * An error's message with those of the errors it wraps: the client reports "fetch failed 4 times."
+ * and keeps the reasons in `errors` and `cause`. Distinct messages only, at most 5.
+ */
+export function errorChain(error: unknown): string {
+  const messages: string[] = []
+  const visit = (value: unknown, depth: number): void => {
+    if (depth > 4 || messages.length >= 5) return
+    const message = errorMessage(value)
+    if (!messages.includes(message)) messages.push(message)
+    if (!(value instanceof Error)) return
+    const nested = (value as { errors?: unknown }).errors
+    if (Array.isArray(nested)) for (const inner of nested) visit(inner, depth + 1)
+    if (value.cause !== undefined) visit(value.cause, depth + 1)
+  }
+  visit(error, 0)
+  return messages.join(' <- ')
 }

@@ -2,9 +2,14 @@
  * The real broker the test run started (scripts/test.sh exports TEST_KAFKA_BROKERS), and
  * per-test topics on it.
  */
+import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { Consumer, Producer, stringSerializers } from '@platformatic/kafka'
 import { ensureTopic } from '../../src/kafka/topics.js'
+
+const execFileAsync = promisify(execFile)
 
 export function testBrokers(): string[] {
   const brokers = process.env['TEST_KAFKA_BROKERS']
@@ -88,4 +93,29 @@ export async function recordCount(topic: string): Promise<number> {
   } finally {
     await client.close()
   }
+}
+
+const JAVA_PRODUCER = fileURLToPath(
+  new URL('../../../test/fixtures/JavaProducer.java', import.meta.url),
+)
+
+/**
+ * Publishes `count` chat_completed events per codec with the reference Java client (see
+ * test/fixtures/JavaProducer.java): user `codec-<codec>`, one second apart from 09:00:00Z.
+ */
+export async function publishWithJavaClient(
+  topic: string,
+  count: number,
+  codecs: readonly string[],
+): Promise<string> {
+  const libs = process.env['TEST_KAFKA_LIBS']
+  if (libs === undefined || libs === '') {
+    throw new Error('TEST_KAFKA_LIBS is not set: run the suite with `npm test`')
+  }
+  const { stdout } = await execFileAsync(
+    'java',
+    ['-cp', `${libs}/*`, JAVA_PRODUCER, testBrokers().join(','), topic, String(count), ...codecs],
+    { timeout: 120_000 },
+  )
+  return stdout
 }
