@@ -2,14 +2,13 @@
  * Entry point: configuration, logger, signals. Exit codes: 0 after a clean stop, 1 when start-up
  * failed (bad configuration, ClickHouse or Kafka unreachable after their retries).
  */
-import { existsSync } from 'node:fs'
 import { ChatDataService } from './app.js'
 import { ConfigError, loadConfig, redactedConfig } from './config.js'
+import { loadDotEnv } from './dotenv.js'
 import { createLogger } from './logger.js'
 
 async function main(): Promise<number> {
-  // A .env file in the working directory fills in variables the environment does not set.
-  if (existsSync('.env')) process.loadEnvFile('.env')
+  loadDotEnv()
 
   let config
   try {

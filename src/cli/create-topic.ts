@@ -3,10 +3,12 @@
  * Flags: --brokers, --topic, --partitions (default 4).
  */
 import { parseArgs } from 'node:util'
+import { loadDotEnv } from '../dotenv.js'
 import { ensureTopic } from '../kafka/topics.js'
 import { cliBrokers, cliTopic, positiveInt } from './options.js'
 
 try {
+  loadDotEnv()
   const { values } = parseArgs({
     options: {
       brokers: { type: 'string' },

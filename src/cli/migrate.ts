@@ -3,9 +3,11 @@
  */
 import { createClickHouseClient, waitForClickHouse } from '../clickhouse/client.js'
 import { ConfigError, loadConfig } from '../config.js'
+import { loadDotEnv } from '../dotenv.js'
 import { createLogger } from '../logger.js'
 import { runMigrations } from '../migrations/runner.js'
 
+loadDotEnv()
 const logger = createLogger(process.env['LOG_LEVEL'] ?? 'info')
 try {
   const config = loadConfig()

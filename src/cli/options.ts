@@ -4,7 +4,7 @@
  */
 export function cliBrokers(flag: string | undefined): string[] {
   const value =
-    flag ?? process.env['KAFKA_BROKERS'] ?? `127.0.0.1:${process.env['LOCAL_KAFKA_PORT'] ?? '9092'}`
+    flag ?? setting('KAFKA_BROKERS') ?? `127.0.0.1:${setting('LOCAL_KAFKA_PORT') ?? '9092'}`
   return value
     .split(',')
     .map((b) => b.trim())
@@ -12,7 +12,13 @@ export function cliBrokers(flag: string | undefined): string[] {
 }
 
 export function cliTopic(flag: string | undefined): string {
-  return flag ?? process.env['KAFKA_TOPIC'] ?? 'chat_messages'
+  return flag ?? setting('KAFKA_TOPIC') ?? 'chat_messages'
+}
+
+/** A variable of the environment (or `.env`); empty counts as unset, as in the service. */
+function setting(name: string): string | undefined {
+  const value = process.env[name]?.trim()
+  return value === '' ? undefined : value
 }
 
 export function positiveInt(name: string, value: string | undefined, fallback: number): number {

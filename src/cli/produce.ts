@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util'
 import { Producer, stringSerializers, type MessageToProduce } from '@platformatic/kafka'
+import { loadDotEnv } from '../dotenv.js'
 import { cliBrokers, cliTopic, positiveInt } from './options.js'
 import { SAMPLE_EVENT, generatedEvents } from './sample-events.js'
 
@@ -15,12 +16,14 @@ const HELP = `Publishes chat_completed events to Kafka.
 Options:
   --brokers host:port[,...]  default: $KAFKA_BROKERS, else 127.0.0.1:$LOCAL_KAFKA_PORT (9092)
   --topic NAME               default: $KAFKA_TOPIC, else chat_messages
+                             (variables from the environment, else from .env)
   --count N, --users N       generate N events over this many users (default 10 users)
   --raw TEXT                 publish TEXT as it is
   --key KEY                  record key for --raw (default: none)
   --help                     this text`
 
 async function main(): Promise<void> {
+  loadDotEnv()
   const { values } = parseArgs({
     options: {
       brokers: { type: 'string' },

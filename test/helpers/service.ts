@@ -80,12 +80,15 @@ export class ServiceProcess {
     createInterface({ input: child.stderr }).on('line', (line) => this.otherOutput.push(line))
   }
 
-  /** Starts the service process without waiting for anything. */
-  static spawn(env: Record<string, string>): ServiceProcess {
+  /**
+   * Starts the service process without waiting for anything, in `cwd` (where it looks for
+   * `.env`; default: a fresh empty directory).
+   */
+  static spawn(env: Record<string, string>, cwd = tempDir('cds-cwd-')): ServiceProcess {
     const child = spawn(process.execPath, [MAIN], {
       // A clean environment: nothing from the developer's shell or .env leaks in.
       env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', ...env },
-      cwd: tempDir('cds-cwd-'),
+      cwd,
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     process.once('exit', () => child.kill('SIGKILL'))

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, test, type TestContext } from 'node:test'
+import { describe, test } from 'node:test'
 import { ConfigError, loadConfig, redactedConfig } from '../../src/config.js'
+import { tempFile } from '../helpers/files.js'
 
 type Env = Record<string, string>
 
@@ -28,17 +28,6 @@ function assertOneProblemNaming(env: Env, ...fragments: string[]): void {
       `expected ${JSON.stringify(problems[0])} to name ${fragment}`,
     )
   }
-}
-
-/** Writes `content` to a file in a fresh temporary directory, removed when the test ends. */
-function tempFile(t: TestContext, content: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'chat-data-config-'))
-  t.after(() => {
-    rmSync(dir, { recursive: true, force: true })
-  })
-  const file = join(dir, 'secret')
-  writeFileSync(file, content)
-  return file
 }
 
 describe('loadConfig defaults', () => {
@@ -214,12 +203,12 @@ describe('loadConfig rejects bad values and names them', () => {
 
 describe('loadConfig ClickHouse password', () => {
   test('CLICKHOUSE_PASSWORD_FILE is read, without its trailing newline', (t) => {
-    const file = tempFile(t, 'from-a-file\n')
+    const file = tempFile(t, 'secret', 'from-a-file\n')
     assert.equal(loadConfig({ CLICKHOUSE_PASSWORD_FILE: file }).clickhouse.password, 'from-a-file')
   })
 
   test('setting both CLICKHOUSE_PASSWORD and CLICKHOUSE_PASSWORD_FILE is an error', (t) => {
-    const file = tempFile(t, 'from-a-file\n')
+    const file = tempFile(t, 'secret', 'from-a-file\n')
     assertOneProblemNaming(
       { CLICKHOUSE_PASSWORD: 'inline', CLICKHOUSE_PASSWORD_FILE: file },
       'CLICKHOUSE_PASSWORD',
