@@ -8,7 +8,7 @@
 #   scripts/kafka.sh libs     fetch if needed, print the folder of the broker's jars (they include
 #                             the reference Java client, which the tests use as a producer)
 #
-# Settings (environment):
+# Settings (environment, else .env in the checkout):
 #   LOCAL_KAFKA_PORT             client port on 127.0.0.1 (default 9092); the controller uses +1
 #   LOCAL_KAFKA_VERSION          org.apache.kafka:kafka_2.13 version (default 4.1.1)
 #   LOCAL_KAFKA_DIR              state folder (default .cache/kafka-run/<port>); logs in server.log
@@ -17,9 +17,16 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/dotenv.sh"
+load_dotenv "$root/.env"
 version=${LOCAL_KAFKA_VERSION:-4.1.1}
 log4j_version=2.24.3
 port=${LOCAL_KAFKA_PORT:-9092}
+# Checked before any arithmetic: bash would evaluate an expression hidden in the value.
+if ! [[ $port =~ ^[1-9][0-9]{0,4}$ ]] || ((port > 65534)); then
+  printf 'kafka.sh: LOCAL_KAFKA_PORT must be a port in 1..65534 (the controller uses the next one)\n' >&2
+  exit 2
+fi
 controller_port=$((port + 1))
 libs="$root/.cache/kafka/$version/libs"
 run_dir=${LOCAL_KAFKA_DIR:-$root/.cache/kafka-run/$port}
