@@ -42,6 +42,8 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
       void sendProblem(reply, problem(status, status === 400 ? 'the URL is not valid' : undefined))
     },
     clientErrorHandler: writeClientErrorProblem,
+    // Requests that arrive while closing get a problem body instead (see registerProblemHandlers).
+    return503OnClosing: false,
   })
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(

@@ -1,24 +1,13 @@
 import assert from 'node:assert/strict'
 import { after, test } from 'node:test'
-import { buildHttpApp } from '../../src/http/server.js'
-import { createMetrics } from '../../src/metrics.js'
-import { ChatRepository } from '../../src/repository/chat-repository.js'
-import { ChatService } from '../../src/service/chat-service.js'
-import { migratedClient, silentLogger } from '../helpers/clickhouse.js'
+import { migratedClient } from '../helpers/clickhouse.js'
+import { testHttpApp } from '../helpers/http.js'
 
 const client = await migratedClient()
-const metrics = createMetrics({ defaultMetrics: false })
-const repository = new ChatRepository(client, 'chat_data')
-const service = new ChatService(repository, { defaultLimit: 3, maxLimit: 5 }, metrics)
 let kafkaRunning = false
-const app = buildHttpApp({
-  logger: silentLogger,
-  metrics,
-  service,
-  defaultLimit: 3,
-  maxLimit: 5,
-  readiness: () => Promise.resolve({ clickhouse: true, kafka: kafkaRunning }),
-})
+const { app, repository } = testHttpApp(client, () =>
+  Promise.resolve({ clickhouse: true, kafka: kafkaRunning }),
+)
 after(async () => {
   await app.close()
   await client.close()
