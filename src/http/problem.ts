@@ -66,9 +66,19 @@ export function registerProblemHandlers(app: FastifyInstance): void {
     )
   })
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem(404, `no route for ${request.method} ${requestPath(request)}`)),
-  )
+  // A path some route serves, asked with another method, is a 405 naming the methods it allows.
+  app.setNotFoundHandler((request, reply) => {
+    const path = requestPath(request)
+    const allowed = allowedMethods(app, path)
+    if (allowed.length === 0) {
+      return sendProblem(reply, problem(404, `no route for ${request.method} ${path}`, path))
+    }
+    const allow = allowed.join(', ')
+    return sendProblem(
+      reply.header('allow', allow),
+      problem(405, `${request.method} is not allowed here (allowed: ${allow})`, path),
+    )
+  })
 
   // While the server closes, requests still arriving on open keep-alive connections are refused
   // here, in our shape, instead of by Fastify's own 503 (the app turns return503OnClosing off).
@@ -86,6 +96,15 @@ export function registerProblemHandlers(app: FastifyInstance): void {
       reply.header('connection', 'close'),
       problem(503, 'the service is stopping; try again', requestPath(request)),
     )
+  })
+}
+
+/** The methods some route serves at `path`, in Fastify's order (GET, HEAD first). */
+function allowedMethods(app: FastifyInstance, path: string): string[] {
+  return app.supportedMethods.filter((method) => {
+    // Typed as always found, but null when no route matches (as documented).
+    const route: unknown = app.findRoute({ method, url: path })
+    return route !== null
   })
 }
 

@@ -9,6 +9,7 @@ import type { ChatService } from '../service/chat-service.js'
 import {
   problem,
   registerProblemHandlers,
+  requestPath,
   sendProblem,
   writeClientErrorProblem,
 } from './problem.js'
@@ -35,11 +36,11 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     // As long as Node's own 16 KiB header limit allows (past that the parser answers 431), so an
     // over-long user id meets the schema (a 400 naming the rule) rather than the router's 414.
     routerOptions: { maxParamLength: 16 * 1024 },
-    // Errors raised before routing (a malformed URL, say) get the same problem shape. The URL is
-    // not repeated back: it is the client's own, and may be long.
-    frameworkErrors: (error, _request, reply) => {
+    // Errors raised before routing (a malformed URL, say) get the same problem shape.
+    frameworkErrors: (error, request, reply) => {
       const status = error.statusCode ?? 400
-      void sendProblem(reply, problem(status, status === 400 ? 'the URL is not valid' : undefined))
+      const detail = status === 400 ? 'the URL is not valid' : undefined
+      void sendProblem(reply, problem(status, detail, requestPath(request)))
     },
     clientErrorHandler: writeClientErrorProblem,
     // Requests that arrive while closing get a problem body instead (see registerProblemHandlers).

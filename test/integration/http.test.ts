@@ -91,10 +91,38 @@ test('user ids with reserved characters are taken literally', async () => {
 })
 
 test('an unknown route is a 404 problem', async () => {
-  const response = await get('/api/chat/nothing')
+  const response = await get('/api/chat/nothing?limit=2')
   assert.equal(response.status, 404)
-  assert.equal((response.body as { status: number }).status, 404)
+  assert.deepEqual(response.body, {
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    detail: 'no route for GET /api/chat/nothing',
+    instance: '/api/chat/nothing',
+  })
 })
+
+for (const [method, url] of [
+  ['POST', '/api/chat/history/u1'],
+  ['PUT', '/api/chat/history/'],
+  ['DELETE', '/livez'],
+  ['PATCH', '/readyz'],
+  ['OPTIONS', '/metrics'],
+] as const) {
+  test(`${method} ${url} (a known path, another method) is a 405 problem with Allow`, async () => {
+    const response = await app.inject({ method, url })
+    assert.equal(response.statusCode, 405)
+    assert.equal(response.headers['allow'], 'GET, HEAD')
+    assert.equal(response.headers['content-type'], 'application/problem+json; charset=utf-8')
+    assert.deepEqual(response.json(), {
+      type: 'about:blank',
+      title: 'Method Not Allowed',
+      status: 405,
+      detail: `${method} is not allowed here (allowed: GET, HEAD)`,
+      instance: url,
+    })
+  })
+}
 
 test('readiness follows its checks; liveness does not', async () => {
   kafkaRunning = false
@@ -114,12 +142,20 @@ test('history reads are measured in /metrics', async () => {
   assert.match(response.body, /chat_history_query_duration_seconds_count \d+/)
 })
 
-test('a malformed URL is a 400 problem', async () => {
-  const response = await get('/api/chat/history/%FF%FE')
-  assert.equal(response.status, 400)
-  assert.equal(response.type, 'application/problem+json; charset=utf-8')
-  assert.equal((response.body as { status: number }).status, 400)
-})
+for (const path of ['/api/chat/history/%FF%FE', '/api/chat/history/%zz']) {
+  test(`a malformed URL (${path}) is a 400 problem naming its path like other 400s`, async () => {
+    const response = await get(`${path}?limit=2`)
+    assert.equal(response.status, 400)
+    assert.equal(response.type, 'application/problem+json; charset=utf-8')
+    assert.deepEqual(response.body, {
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'the URL is not valid',
+      instance: path,
+    })
+  })
+}
 
 test('a request line over the HTTP parser limit is a 431 problem', async () => {
   await app.listen({ host: '127.0.0.1', port: 0 })
