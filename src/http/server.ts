@@ -46,6 +46,12 @@ export function buildHttpApp(options: HttpAppOptions): FastifyInstance {
     // Requests that arrive while closing get a problem body instead (see registerProblemHandlers).
     return503OnClosing: false,
   })
+  // No route takes a body, so every method is treated as bodyless: a body (valid JSON or not, of
+  // any content type) is never parsed, and cannot turn a 404 or 405 into a 400 or 415. Node reads
+  // and discards it. A route declaring a body schema would now fail to register.
+  for (const method of app.supportedMethods) {
+    app.addHttpMethod(method, { hasBody: false, overrideExisting: true })
+  }
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
       {

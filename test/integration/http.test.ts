@@ -124,6 +124,23 @@ for (const [method, url] of [
   })
 }
 
+for (const [method, url, contentType, status] of [
+  ['POST', '/api/chat/nothing', 'application/json', 404],
+  ['POST', '/api/chat/nothing', 'not a media type', 404],
+  ['POST', '/livez', 'application/json', 405],
+  ['GET', '/livez', 'application/json', 200],
+] as const) {
+  test(`a body is never parsed: ${method} ${url}, broken ${contentType} body, is a ${status}`, async () => {
+    const response = await app.inject({
+      method,
+      url,
+      headers: { 'content-type': contentType },
+      payload: '{"not": json',
+    })
+    assert.equal(response.statusCode, status, response.body)
+  })
+}
+
 test('readiness follows its checks; liveness does not', async () => {
   kafkaRunning = false
   assert.equal((await get('/readyz')).status, 503)
