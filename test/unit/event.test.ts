@@ -54,6 +54,13 @@ describe('parseEvent accepts chat_completed events', () => {
     assert.equal(message.eventId, 'evt-7f3a')
   })
 
+  test('a timestamp with ten fraction digits is stored to the millisecond', () => {
+    const message = expectMessage(
+      parse({ ...SAMPLE, timestamp: '2025-11-07T09:00:13.1234567890Z' }),
+    )
+    assert.equal(message.timestampMs, Date.UTC(2025, 10, 7, 9, 0, 13, 123))
+  })
+
   test('a Buffer value is decoded as UTF-8', () => {
     const message = expectMessage(parseEvent(Buffer.from(JSON.stringify(SAMPLE)), SOURCE))
     assert.equal(message.aiResponse, 'Merhaba, sana nasıl yardımcı olabilirim?')
@@ -224,6 +231,21 @@ describe('parseRfc3339', () => {
     )
   })
 
+  test('accepts more than nine fraction digits, keeping milliseconds', () => {
+    assert.equal(
+      parseRfc3339('2025-11-07T09:00:13.1234567890Z'),
+      Date.UTC(2025, 10, 7, 9, 0, 13, 123),
+    )
+    assert.equal(
+      parseRfc3339(`2025-11-07T12:00:13.999${'9'.repeat(100)}+03:00`),
+      Date.UTC(2025, 10, 7, 9, 0, 13, 999),
+    )
+  })
+
+  test('rejects a fraction point without digits', () => {
+    assert.equal(parseRfc3339('2025-11-07T09:00:13.Z'), undefined)
+  })
+
   test('reads a one-digit fraction as tenths', () => {
     assert.equal(parseRfc3339('2025-11-07T09:00:00.5Z'), Date.UTC(2025, 10, 7, 9, 0, 0, 500))
   })
@@ -251,6 +273,10 @@ describe('parseRfc3339', () => {
   test('rejects minute 60 and second 60', () => {
     assert.equal(parseRfc3339('2025-11-07T09:60:00Z'), undefined)
     assert.equal(parseRfc3339('2025-11-07T09:00:60Z'), undefined)
+  })
+
+  test('rejects a real leap second, as Go does', () => {
+    assert.equal(parseRfc3339('2016-12-31T23:59:60Z'), undefined)
   })
 
   test('rejects years outside 1900..2299', () => {
