@@ -39,9 +39,12 @@ fi
 node dist/src/cli/create-topic.js --brokers "$KAFKA_BROKERS" --partitions "$partitions"
 
 echo "service starting on http://localhost:${PORT:-8083} (Ctrl-C to stop); try: npm run produce" >&2
-# Not exec: the trap above must still stop the broker when the service ends.
-node dist/src/main.js &
+# Not exec: the trap above must still stop the broker when the service ends. setsid takes the
+# service out of the terminal's process group, so Ctrl-C reaches it once, through the trap below,
+# rather than also straight from the terminal: the service takes a second stop signal as "exit
+# now". A second Ctrl-C does just that.
+setsid node dist/src/main.js &
 service_pid=$!
-trap 'kill -TERM "$service_pid" 2>/dev/null || true' INT TERM
+trap 'kill -TERM "$service_pid" 2>/dev/null || true' INT TERM HUP
 wait "$service_pid" || true
 wait "$service_pid" 2>/dev/null || true

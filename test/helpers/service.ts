@@ -161,9 +161,14 @@ export class ServiceProcess {
     })
   }
 
+  /** Sends a signal, if the process still runs, without waiting for anything. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal)
+  }
+
   /** Sends a signal and waits for the process to exit. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal)
+    this.signal(signal)
     return this.exited
   }
 
