@@ -137,7 +137,9 @@ class Reader {
     try {
       return readFileSync(file, 'utf8').replace(/\r?\n$/, '')
     } catch (error) {
-      this.problems.push(`${name}_FILE: cannot read ${file} (${(error as Error).message})`)
+      // The code alone: Node's message would name the file a second time.
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+      this.problems.push(`${name}_FILE=${file} cannot be read (${code})`)
       return ''
     }
   }

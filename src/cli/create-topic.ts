@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util'
 import { loadDotEnv } from '../dotenv.js'
 import { ensureTopic } from '../kafka/topics.js'
-import { cliBrokers, cliTopic, positiveInt } from './options.js'
+import { cliBrokers, cliTopic, errorMessage, kafkaFailure, positiveInt } from './options.js'
 
 try {
   loadDotEnv()
@@ -18,11 +18,14 @@ try {
   })
   const topic = cliTopic(values.topic)
   const partitions = positiveInt('partitions', values.partitions, 4)
-  const created = await ensureTopic(cliBrokers(values.brokers), topic, partitions)
+  const brokers = cliBrokers(values.brokers)
+  const created = await ensureTopic(brokers, topic, partitions).catch((error: unknown) => {
+    throw new Error(kafkaFailure(brokers, error), { cause: error })
+  })
   console.log(
     created ? `created topic ${topic} (${partitions} partitions)` : `topic ${topic} exists`,
   )
 } catch (error) {
-  console.error(`create-topic: ${error instanceof Error ? error.message : String(error)}`)
+  console.error(`create-topic: ${errorMessage(error)}`)
   process.exit(1)
 }

@@ -1,6 +1,8 @@
 /**
- * Kafka coordinates for the command-line tools: a flag, else the service's own variable, else the
- * local broker that `scripts/kafka.sh` starts.
+ * What the command-line tools share: their Kafka coordinates, number flags and error text.
+ *
+ * Kafka coordinates: a flag, else the service's own variable, else the local broker that
+ * `scripts/kafka.sh` starts.
  */
 export function cliBrokers(flag: string | undefined): string[] {
   const value =
@@ -27,4 +29,31 @@ export function positiveInt(name: string, value: string | undefined, fallback: n
     throw new Error(`--${name} must be a whole number >= 1 (got ${JSON.stringify(value)})`)
   }
   return Number(value)
+}
+
+/**
+ * Why a request to Kafka failed, naming the brokers tried. The client's own errors say only
+ * "metadata failed 4 times."; the innermost error of the ones it collected says why.
+ */
+export function kafkaFailure(brokers: readonly string[], error: unknown): string {
+  const message = errorMessage(error).replace(/\.$/, '')
+  const cause = errorMessage(innermostError(error))
+  const why = cause !== errorMessage(error) ? ` (last error: ${cause})` : ''
+  return `Kafka at ${brokers.join(',')}: ${message}${why}`
+}
+
+/** Follows the last of an aggregate's errors, and causes, down to the first error. */
+function innermostError(error: unknown): unknown {
+  let current = error
+  for (let depth = 0; depth < 10 && typeof current === 'object' && current !== null; depth++) {
+    const { errors, cause } = current as { errors?: unknown; cause?: unknown }
+    const next: unknown = Array.isArray(errors) ? errors.at(-1) : cause
+    if (next === undefined) break
+    current = next
+  }
+  return current
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util'
 import { Producer, stringSerializers, type MessageToProduce } from '@platformatic/kafka'
 import { loadDotEnv } from '../dotenv.js'
-import { cliBrokers, cliTopic, positiveInt } from './options.js'
+import { cliBrokers, cliTopic, errorMessage, kafkaFailure, positiveInt } from './options.js'
 import { SAMPLE_EVENT, generatedEvents } from './sample-events.js'
 
 const HELP = `Publishes chat_completed events to Kafka.
@@ -55,26 +55,32 @@ async function main(): Promise<void> {
     messages = [{ topic, key: SAMPLE_EVENT.user_id, value: JSON.stringify(SAMPLE_EVENT) }]
   }
 
+  const brokers = cliBrokers(values.brokers)
   const producer = new Producer<string, string, string, string>({
     clientId: 'chat-data-service-produce',
-    bootstrapBrokers: cliBrokers(values.brokers),
+    bootstrapBrokers: brokers,
     serializers: stringSerializers,
     // The client retries a whole produce request when one partition in it fails (a fresh topic's
     // leader not elected yet), which rewrites the partitions that had succeeded. With idempotence
     // the broker drops those copies.
     idempotent: true,
+    // An idempotent producer otherwise retries without end: an unreachable broker would hang the
+    // command. Five retries, a second apart, outlast a fresh topic's leader election.
+    retries: 5,
   })
   try {
     for (let i = 0; i < messages.length; i += 500) {
       await producer.send({ messages: messages.slice(i, i + 500) })
     }
     console.log(`published ${messages.length} event(s) to ${topic}`)
+  } catch (error) {
+    throw new Error(kafkaFailure(brokers, error), { cause: error })
   } finally {
     await producer.close()
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(`produce: ${error instanceof Error ? error.message : String(error)}`)
+  console.error(`produce: ${errorMessage(error)}`)
   process.exit(1)
 })

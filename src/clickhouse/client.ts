@@ -28,6 +28,10 @@ export type { ClickHouseClient }
 
 type ClientConnection = NonNullable<Parameters<typeof createClient>[0]>['connection']
 
+/**
+ * The message says what failed at this level; the cause says why. The logger joins them
+ * ("…: connect ECONNREFUSED …"), so the message does not repeat the cause's.
+ */
 export class ClickHouseUnavailableError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options)
@@ -106,10 +110,9 @@ function ensureDirectory(dir: string): void {
       mkdirSync(current)
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue
-      throw new ClickHouseUnavailableError(
-        `cannot create CLICKHOUSE_DATA_DIR ${dir}: ${(error as Error).message}`,
-        { cause: error },
-      )
+      throw new ClickHouseUnavailableError(`cannot create CLICKHOUSE_DATA_DIR ${dir}`, {
+        cause: error,
+      })
     }
   }
 }
@@ -145,10 +148,9 @@ export async function waitForClickHouse(
       },
     )
   } catch (error) {
-    throw new ClickHouseUnavailableError(
-      `ClickHouse did not answer after ${attempts} attempt(s): ${(error as Error).message}`,
-      { cause: error },
-    )
+    throw new ClickHouseUnavailableError(`ClickHouse did not answer after ${attempts} attempt(s)`, {
+      cause: error,
+    })
   }
 }
 

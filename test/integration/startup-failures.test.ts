@@ -34,6 +34,11 @@ test(
       serviceEnv('unused-topic', { CLICKHOUSE_DATA_DIR: '/proc/chat-data-service/data' }),
     )
     assert.equal(fatal.msg, 'start-up failed')
-    assert.match(JSON.stringify(fatal['err']), /cannot create CLICKHOUSE_DATA_DIR/)
+    assert.equal(
+      (fatal['err'] as { message: string }).message,
+      'cannot create CLICKHOUSE_DATA_DIR /proc/chat-data-service/data: ' +
+        "ENOENT: no such file or directory, mkdir '/proc/chat-data-service'",
+      'says what failed, then why, once',
+    )
   },
 )

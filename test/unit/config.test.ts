@@ -216,9 +216,11 @@ describe('loadConfig ClickHouse password', () => {
     )
   })
 
-  test('an unreadable CLICKHOUSE_PASSWORD_FILE is an error', () => {
+  test('an unreadable CLICKHOUSE_PASSWORD_FILE is an error naming the file once', () => {
     const missing = join(tmpdir(), 'chat-data-config-no-such-dir', 'secret')
-    assertOneProblemNaming({ CLICKHOUSE_PASSWORD_FILE: missing }, 'CLICKHOUSE_PASSWORD_FILE')
+    assert.deepEqual(problemsOf({ CLICKHOUSE_PASSWORD_FILE: missing }), [
+      `CLICKHOUSE_PASSWORD_FILE=${missing} cannot be read (ENOENT)`,
+    ])
   })
 })
 
