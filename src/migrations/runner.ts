@@ -9,6 +9,10 @@
  * the ledger is a ReplacingMergeTree keyed by version, so two instances applying the same version
  * together leave one ledger row. A file whose text changed after it was applied stops the run:
  * applied migrations are history, and a new change needs a new version.
+ *
+ * Not transactional: a file's statements run one by one, and its version is recorded only after
+ * the last one succeeded. A file that fails halfway keeps what its earlier statements did and runs
+ * again from the top next time, so every statement must be safe to repeat.
  */
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'

@@ -77,6 +77,30 @@ test('a new migration file is applied after the ones already recorded', async ()
   )
 })
 
+test('a migration that fails halfway keeps its earlier statements, is not recorded, and runs again', async () => {
+  const dir = tempDir('cds-migrations-')
+  cpSync(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true })
+  const file = join(dir, '002_two_steps.sql')
+  writeFileSync(
+    file,
+    'CREATE TABLE IF NOT EXISTS {{database}}.first_step (x String) ENGINE = Memory;\n' +
+      'SELECT no_such_function();\n',
+  )
+  await assert.rejects(runMigrations(client, 'halfway_db', silentLogger, dir))
+  const tables = await client.query({
+    query: "SELECT name FROM system.tables WHERE database = 'halfway_db' AND name = 'first_step'",
+    format: 'JSONEachRow',
+  })
+  assert.equal((await tables.json()).length, 1, 'the first statement stays applied')
+  assert.deepEqual(
+    (await ledger('halfway_db')).map((r) => r.version),
+    [1],
+  )
+
+  writeFileSync(file, readFileSync(file, 'utf8').replace('no_such_function()', '1'))
+  assert.deepEqual(await runMigrations(client, 'halfway_db', silentLogger, dir), [2])
+})
+
 test('badly named migration files are refused', async () => {
   const dir = tempDir('cds-migrations-')
   writeFileSync(join(dir, 'create.sql'), 'SELECT 1;')

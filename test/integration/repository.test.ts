@@ -34,6 +34,28 @@ test('a re-delivered event shows once', async () => {
   )
 })
 
+test('the same event_id at another timestamp is another turn', async () => {
+  await repository.insert([
+    message('moved', Date.UTC(2025, 0, 1), 'evt-1'),
+    message('moved', Date.UTC(2025, 0, 2), 'evt-1'),
+  ])
+  assert.deepEqual(
+    (await repository.history('moved', 10)).map((h) => h.timestamp),
+    ['2025-01-02T00:00:00Z', '2025-01-01T00:00:00Z'],
+  )
+})
+
+test('a turn from far in the future comes first', async () => {
+  await repository.insert([
+    message('future', Date.UTC(2299, 11, 31)),
+    message('future', Date.UTC(2025, 0, 1)),
+  ])
+  assert.deepEqual(
+    (await repository.history('future', 10)).map((h) => h.timestamp),
+    ['2299-12-31T00:00:00Z', '2025-01-01T00:00:00Z'],
+  )
+})
+
 test('turns in the same millisecond come back in one stable order', async () => {
   const at = Date.UTC(2025, 5, 1, 12, 0, 0, 123)
   await repository.insert([
