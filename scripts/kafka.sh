@@ -16,25 +16,30 @@
 #   LOCAL_KAFKA_START_TIMEOUT    seconds to wait for the broker (default 90)
 set -euo pipefail
 
+say() { printf 'kafka.sh: %s\n' "$*" >&2; }
+
+# Numbers are checked before any arithmetic: bash would evaluate an expression hidden in one.
+check_number() { # NAME VALUE MIN MAX
+  if ! [[ $2 =~ ^[1-9][0-9]{0,8}$ ]] || (($2 < $3 || $2 > $4)); then
+    say "$1 must be a whole number in $3..$4"
+    exit 2
+  fi
+}
+
 root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/dotenv.sh"
 load_dotenv "$root/.env"
 version=${LOCAL_KAFKA_VERSION:-4.1.1}
 log4j_version=2.24.3
 port=${LOCAL_KAFKA_PORT:-9092}
-# Checked before any arithmetic: bash would evaluate an expression hidden in the value.
-if ! [[ $port =~ ^[1-9][0-9]{0,4}$ ]] || ((port > 65534)); then
-  printf 'kafka.sh: LOCAL_KAFKA_PORT must be a port in 1..65534 (the controller uses the next one)\n' >&2
-  exit 2
-fi
+check_number LOCAL_KAFKA_PORT "$port" 1 65534 # the controller uses the next port
 controller_port=$((port + 1))
 libs="$root/.cache/kafka/$version/libs"
 run_dir=${LOCAL_KAFKA_DIR:-$root/.cache/kafka-run/$port}
 heap=${LOCAL_KAFKA_HEAP:-512m}
 start_timeout=${LOCAL_KAFKA_START_TIMEOUT:-90}
+check_number LOCAL_KAFKA_START_TIMEOUT "$start_timeout" 1 86400
 pid_file="$run_dir/broker.pid"
-
-say() { printf 'kafka.sh: %s\n' "$*" >&2; }
 
 fetch() {
   if [ -f "$libs/.complete" ]; then return 0; fi

@@ -96,10 +96,12 @@ test('.env is read, never run: shell syntax in it stays text', async () => {
   assert.equal(existsSync(join(root, 'ran-a-command')), false)
 })
 
-test('kafka.sh refuses a LOCAL_KAFKA_PORT that is not a port, without evaluating it', async () => {
-  const root = checkoutWithDotEnv(['LOCAL_KAFKA_PORT=a[$(touch ran-a-command)]'])
-  const result = await run(root, ['scripts/kafka.sh', 'status'])
-  assert.equal(result.code, 2)
-  assert.match(result.stderr, /LOCAL_KAFKA_PORT must be a port/)
-  assert.equal(existsSync(join(root, 'ran-a-command')), false)
-})
+for (const name of ['LOCAL_KAFKA_PORT', 'LOCAL_KAFKA_START_TIMEOUT']) {
+  test(`kafka.sh refuses a ${name} that is not a number, without evaluating it`, async () => {
+    const root = checkoutWithDotEnv([`${name}=a[$(touch ran-a-command)]`])
+    const result = await run(root, ['scripts/kafka.sh', 'status'])
+    assert.equal(result.code, 2)
+    assert.match(result.stderr, new RegExp(`${name} must be a whole number`))
+    assert.equal(existsSync(join(root, 'ran-a-command')), false)
+  })
+}
