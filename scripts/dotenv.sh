@@ -2,7 +2,7 @@
 # service's do. The file is parsed by Node's own .env parser, the one the service uses, and never
 # sourced, so nothing in it runs.
 #
-#   load_dotenv FILE   exports PORT, KAFKA_BROKERS and LOCAL_KAFKA_* from FILE (if it exists)
+#   load_dotenv FILE   exports HOST, PORT, KAFKA_BROKERS and LOCAL_KAFKA_* from FILE (if it exists)
 #                      where the environment leaves them unset or empty: the environment wins
 
 load_dotenv() {
@@ -13,7 +13,7 @@ load_dotenv() {
     const { parseEnv } = require("node:util")
     const file = process.argv[1]
     for (const [name, value] of Object.entries(parseEnv(readFileSync(file, "utf8")))) {
-      if (!/^(PORT|KAFKA_BROKERS|LOCAL_KAFKA_[A-Z_]+)$/.test(name)) continue
+      if (!/^(HOST|PORT|KAFKA_BROKERS|LOCAL_KAFKA_[A-Z_]+)$/.test(name)) continue
       if (/[\n\r]/.test(value)) {
         console.error(`${file}: ${name} spans several lines`)
         process.exit(1)

@@ -17,10 +17,12 @@ load_dotenv .env
 
 export LOCAL_KAFKA_PORT=${LOCAL_KAFKA_PORT:-9092}
 export KAFKA_BROKERS=${KAFKA_BROKERS:-127.0.0.1:$LOCAL_KAFKA_PORT}
+# A local run listens on loopback only unless HOST says otherwise: history has no authentication.
+export HOST=${HOST:-127.0.0.1}
 partitions=${LOCAL_KAFKA_PARTITIONS:-4}
 if [ "${1:-}" = --settings ]; then
   printf '%s\n' "LOCAL_KAFKA_PORT=$LOCAL_KAFKA_PORT" "LOCAL_KAFKA_PARTITIONS=$partitions" \
-    "KAFKA_BROKERS=$KAFKA_BROKERS" "PORT=${PORT:-8083}"
+    "KAFKA_BROKERS=$KAFKA_BROKERS" "HOST=$HOST" "PORT=${PORT:-8083}"
   exit 0
 fi
 

@@ -22,10 +22,12 @@ function asClickHouseError(error: unknown): ClickHouseErrorLike | undefined {
 /**
  * Error types that reject the rows themselves. Retrying the same rows can never succeed, so the
  * caller isolates and drops the offending row instead. Everything else (network, timeouts,
- * overload, a missing table) is treated as passing and retried.
+ * overload, a missing table) is treated as passing and retried. Read errors (CANNOT_READ_*,
+ * ATTEMPT_TO_READ_AFTER_EOF) are left out on purpose: a request body cut short in transit raises
+ * them too, and dropping rows for a network fault would lose them.
  */
 const DATA_ERROR_TYPES =
-  /^(CANNOT_PARSE_\w+|CANNOT_READ_\w+|INCORRECT_DATA|TOO_LARGE_STRING_SIZE|VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE|CANNOT_CONVERT_TYPE|ATTEMPT_TO_READ_AFTER_EOF|INCORRECT_UTF8)$/
+  /^(CANNOT_PARSE_\w+|INCORRECT_DATA|TOO_LARGE_STRING_SIZE|VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE|CANNOT_CONVERT_TYPE|INCORRECT_UTF8)$/
 
 export function isDataError(error: unknown): boolean {
   const type = asClickHouseError(error)?.type

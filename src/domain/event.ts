@@ -43,6 +43,9 @@ export const RejectReason = {
 } as const
 export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason]
 
+/** Strict: invalid bytes are an error rather than U+FFFD. A leading byte-order mark is dropped. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 export type ParseResult =
   | { readonly kind: 'message'; readonly message: ChatMessage }
   | { readonly kind: 'skipped'; readonly eventType: string }
@@ -57,9 +60,16 @@ export function parseEvent(value: Buffer | string | undefined, source: KafkaSour
     return rejected(RejectReason.EMPTY, 'record has no value')
   }
 
+  let text: string
+  try {
+    text = typeof value === 'string' ? value : UTF8.decode(value)
+  } catch {
+    return rejected(RejectReason.INVALID_TEXT, 'value is not valid UTF-8')
+  }
+
   let body: unknown
   try {
-    body = JSON.parse(typeof value === 'string' ? value : value.toString('utf8'))
+    body = JSON.parse(text)
   } catch {
     // JSON.parse's message quotes the input, so it is not passed on.
     return rejected(RejectReason.NOT_JSON, 'value is not valid JSON')

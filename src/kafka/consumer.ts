@@ -9,7 +9,10 @@
  *   - unparsable or invalid         -> logged (coordinates and reason, never the body), counted
  *                                      as rejected, offset committed with the batch
  *   - valid, but refused by ClickHouse as data (a parse error) -> isolated by splitting the
- *                                      batch, dropped like an invalid event; the rest is stored
+ *                                      batch, dropped like an invalid event; the rest is stored.
+ *                                      After MAX_REFUSED_IN_A_ROW refused rows with no row stored
+ *                                      in between, refusals are taken for a storage problem (a
+ *                                      changed column, say) and retried like passing failures
  * Passing insert failures (ClickHouse down, overloaded) are retried without end; meanwhile the
  * batcher's bound holds the reading back.
  *
@@ -46,6 +49,12 @@ export interface ChatEventConsumerOptions {
 /** Longest wait between attempts once running (reconnects, insert retries). */
 const MAX_BACKOFF_MS = 30_000
 
+/**
+ * Refused rows in a row (none stored in between) after which a refusal stops being dropped and is
+ * retried instead: every row failing is a storage problem, not bad data.
+ */
+export const MAX_REFUSED_IN_A_ROW = 10
+
 /** A stream that stayed up this long without failing is healthy again, even if idle. */
 const STABLE_STREAM_MS = 10_000
 
@@ -62,6 +71,8 @@ export class ChatEventConsumer {
   /** Aborted as soon as shutdown starts: joining the group gives up. */
   private readonly connectAbort = new AbortController()
   private readonly health: StreamHealth
+  /** Rows refused by ClickHouse since the last row it stored. */
+  private refusedInARow = 0
 
   constructor(private readonly options: ChatEventConsumerOptions) {
     installCodecs()
@@ -288,6 +299,7 @@ export class ChatEventConsumer {
   private async storeIsolatingBadRows(messages: readonly ChatMessage[]): Promise<void> {
     try {
       await this.options.service.store(messages)
+      if (messages.length > 0) this.refusedInARow = 0
     } catch (error) {
       if (!isDataError(error)) throw error
       const [only] = messages
@@ -302,6 +314,13 @@ export class ChatEventConsumer {
   }
 
   private refuse(message: ChatMessage, error: unknown): void {
+    if (this.refusedInARow >= MAX_REFUSED_IN_A_ROW) {
+      throw new Error(
+        `ClickHouse refused ${this.refusedInARow} rows in a row and stored none; ` +
+          `taken for a storage problem (${describeError(error)}), retrying`,
+      )
+    }
+    this.refusedInARow++
     const { partition, offset } = message.source
     this.options.metrics.rejected.inc({ reason: RejectReason.INSERT_REFUSED })
     this.log.warn(

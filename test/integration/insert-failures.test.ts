@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { after, test } from 'node:test'
 import type { ClickHouseClient } from '../../src/clickhouse/client.js'
 import { toClickHouseDateTime, type ChatMessage } from '../../src/domain/chat-message.js'
-import { ChatEventConsumer } from '../../src/kafka/consumer.js'
+import { ChatEventConsumer, MAX_REFUSED_IN_A_ROW } from '../../src/kafka/consumer.js'
 import { createMetrics, type Metrics } from '../../src/metrics.js'
 import { ChatRepository } from '../../src/repository/chat-repository.js'
 import { ChatService } from '../../src/service/chat-service.js'
@@ -42,6 +42,24 @@ class PoisonRowRepository extends ChatRepository {
         timestamp: m.userMessage === POISON ? 'not a time' : toClickHouseDateTime(m.timestampMs),
         event_id: m.eventId,
       })),
+    })
+  }
+}
+
+/**
+ * Fault injection: every row is sent with a timestamp the engine cannot parse, as if the table's
+ * column had been changed under the service, so the real engine refuses every insert.
+ */
+class RefuseEverythingRepository extends ChatRepository {
+  constructor(private readonly raw: ClickHouseClient) {
+    super(raw, 'chat_data')
+  }
+
+  override async insert(messages: readonly ChatMessage[]): Promise<void> {
+    await this.raw.insert({
+      table: 'chat_data.chat_messages',
+      format: 'JSONEachRow',
+      values: messages.map((m) => ({ user_id: m.userId, timestamp: 'not a time' })),
     })
   }
 }
@@ -174,4 +192,45 @@ test('passing insert failures are retried until the batch is stored, then commit
   assert.ok(flaky.attempts >= 4, `three failed attempts, then a good one (${flaky.attempts})`)
   assert.equal(await counter(metrics, 'chat_insert_failures_total'), 3)
   assert.equal(await counter(metrics, 'chat_events_rejected_total'), 0, 'nothing was dropped')
+})
+
+test('when ClickHouse refuses every row, refusals stop being dropped and the batch is retried', async (t) => {
+  const topic = await freshTopic(1)
+  const groupId = `g-${randomUUID()}`
+  const user = randomUUID()
+  const count = MAX_REFUSED_IN_A_ROW + 5
+  await publish(
+    topic,
+    Array.from({ length: count }, (_, i) => ({ value: event(user, i % 10, `message ${i}`) })),
+  )
+
+  const metrics = createMetrics({ defaultMetrics: false })
+  const consumer = consumerFor(topic, groupId, new RefuseEverythingRepository(client), metrics)
+  await consumer.start()
+  t.after(() => consumer.stop(1000))
+  const refusedCount = () =>
+    counter(metrics, 'chat_events_rejected_total', { reason: 'insert_refused' })
+  await waitFor(
+    async () => (await refusedCount()) === MAX_REFUSED_IN_A_ROW || undefined,
+    'the first refusals to be dropped',
+  )
+  const failuresThen = await counter(metrics, 'chat_insert_failures_total')
+  await waitFor(
+    async () =>
+      (await counter(metrics, 'chat_insert_failures_total')) >= failuresThen + 3 || undefined,
+    'the batch to be retried',
+  )
+  assert.equal(await refusedCount(), MAX_REFUSED_IN_A_ROW, 'no further row was dropped')
+  await consumer.stop(1000)
+
+  // Nothing was committed: once the table takes rows again, every event is stored.
+  const second = consumerFor(topic, groupId, new ChatRepository(client, 'chat_data'), metrics)
+  await second.start()
+  t.after(() => second.stop(1000))
+  const repository = new ChatRepository(client, 'chat_data')
+  await waitFor(
+    async () => (await repository.history(user, 100)).length === count || undefined,
+    'every event to be stored once the table takes rows',
+  )
+  await second.stop(5000)
 })

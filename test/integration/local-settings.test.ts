@@ -60,8 +60,15 @@ test('local.sh takes LOCAL_KAFKA_* from .env, and KAFKA_BROKERS follows the port
     LOCAL_KAFKA_PORT: '19092',
     LOCAL_KAFKA_PARTITIONS: '2',
     KAFKA_BROKERS: '127.0.0.1:19092',
+    HOST: '127.0.0.1',
     PORT: '8083',
   })
+})
+
+test('local.sh listens on loopback unless HOST is given', async () => {
+  const root = checkoutWithDotEnv(['HOST=0.0.0.0'])
+  assert.equal((await localSettings(root))['HOST'], '0.0.0.0', 'from .env')
+  assert.equal((await localSettings(root, { HOST: '::1' }))['HOST'], '::1', 'from the environment')
 })
 
 test('local.sh keeps a KAFKA_BROKERS given in .env', async () => {

@@ -110,6 +110,26 @@ describe('parseEvent rejects values that are not JSON objects', () => {
     expectRejected(parseEvent('{"event_type": chat_completed', SOURCE), RejectReason.NOT_JSON)
   })
 
+  test('bytes that are not UTF-8, even inside a string of valid JSON', () => {
+    const json = Buffer.from(JSON.stringify({ ...SAMPLE, message: 'bad-' }))
+    const at = json.indexOf('bad-') + 4
+    const value = Buffer.concat([
+      json.subarray(0, at),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      json.subarray(at),
+    ])
+    const detail = expectRejected(parseEvent(value, SOURCE), RejectReason.INVALID_TEXT)
+    assert.match(detail, /UTF-8/)
+  })
+
+  test('a leading byte-order mark is dropped, not an error', () => {
+    const value = Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from(JSON.stringify(SAMPLE)),
+    ])
+    assert.equal(expectMessage(parseEvent(value, SOURCE)).userMessage, SAMPLE.message)
+  })
+
   for (const [name, value] of [
     ['an array', '[{"event_type":"chat_completed"}]'],
     ['a number', '42'],
