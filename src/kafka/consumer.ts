@@ -18,7 +18,9 @@
  *
  * When fetching fails (broker gone, a record batch the client cannot decode), the consumer leaves
  * and rejoins the group; failures that repeat make rejoining back off and `running` false, so
- * readiness reports them (see StreamHealth).
+ * readiness reports them (see StreamHealth). A failed heartbeat is handled the same way: the
+ * client (1.35) stops heartbeating after one, and would go on fetching as a member the group
+ * has already dropped.
  */
 import { setTimeout as delay } from 'node:timers/promises'
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka'
@@ -71,6 +73,8 @@ export class ChatEventConsumer {
   /** Aborted as soon as shutdown starts: joining the group gives up. */
   private readonly connectAbort = new AbortController()
   private readonly health: StreamHealth
+  /** Set when the current consumer's heartbeat failed: the stream is closed to rejoin. */
+  private heartbeatFailure: unknown
   /** Rows refused by ClickHouse since the last row it stored. */
   private refusedInARow = 0
 
@@ -171,6 +175,10 @@ export class ChatEventConsumer {
         maxWaitTime: 1000,
       })
       this.consumer = consumer
+      this.heartbeatFailure = undefined
+      consumer.on('consumer:heartbeat:error', (payload: { error?: unknown } | undefined) => {
+        this.heartbeatFailed(consumer, payload?.error)
+      })
       this.health.started(Date.now())
       this.log.info({ group_id: this.kafka.groupId }, 'consuming')
     } catch (error) {
@@ -184,14 +192,17 @@ export class ChatEventConsumer {
       const stream = this.stream
       if (stream === undefined) return
       let pauseMs = 0
+      let failure: unknown
       try {
         for await (const record of stream as AsyncIterable<RawMessage>) {
           this.health.delivered()
           await this.handle(record)
         }
       } catch (error) {
-        if (!this.stopping) pauseMs = this.streamFailed(error)
+        failure = error
       }
+      failure ??= this.heartbeatFailure
+      if (failure !== undefined && !this.isStopping()) pauseMs = this.streamFailed(failure)
 
       await this.batcher.flush()
       await this.closeConsumer()
@@ -210,6 +221,16 @@ export class ChatEventConsumer {
         return
       }
     }
+  }
+
+  /** Closes the stream of a consumer whose heartbeat failed, so the loop rejoins the group. */
+  private heartbeatFailed(consumer: RawConsumer, error: unknown): void {
+    if (consumer !== this.consumer || this.stopping || this.heartbeatFailure !== undefined) return
+    this.heartbeatFailure = new Error(`heartbeat failed: ${errorChain(error)}`)
+    this.log.warn({ err: errorChain(error) }, 'heartbeat failed; rejoining the group')
+    this.stream?.close().catch((closeError: unknown) => {
+      this.log.warn({ err: errorMessage(closeError) }, 'closing the kafka stream failed')
+    })
   }
 
   /** Counts and logs a failure; returns how long to wait before rejoining. */

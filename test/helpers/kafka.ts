@@ -40,11 +40,12 @@ export interface OutgoingRecord {
 export async function publish(
   topic: string,
   records: readonly OutgoingRecord[],
+  brokers: readonly string[] = testBrokers(),
 ): Promise<Set<number>> {
   const partitions = new Set<number>()
   const producer = new Producer({
     clientId: 'test-producer',
-    bootstrapBrokers: testBrokers(),
+    bootstrapBrokers: [...brokers],
     serializers: stringSerializers,
     // Without it, a retried produce request rewrites partitions that had already succeeded.
     idempotent: true,
@@ -70,10 +71,12 @@ export async function publish(
 export async function publishEvents(
   topic: string,
   events: readonly { user_id: string }[],
+  brokers: readonly string[] = testBrokers(),
 ): Promise<Set<number>> {
   return publish(
     topic,
     events.map((e) => ({ key: e.user_id, value: JSON.stringify(e) })),
+    brokers,
   )
 }
 
