@@ -39,6 +39,12 @@ async function main(): Promise<void> {
     console.log(HELP)
     return
   }
+  if (values.raw !== undefined && (values.count !== undefined || values.users !== undefined)) {
+    throw new Error('--raw publishes one record as given; it does not go with --count or --users')
+  }
+  if (values.raw === undefined && values.key !== undefined) {
+    throw new Error('--key goes with --raw; generated events are keyed by their user id')
+  }
   const topic = cliTopic(values.topic)
   let messages: MessageToProduce<string, string, string, string>[]
   if (values.raw !== undefined) {

@@ -31,3 +31,20 @@ test('npm run create-topic against an unreachable broker names it, says why, and
     ),
   )
 })
+
+test('npm run produce refuses flags that would be ignored, before connecting', async () => {
+  const port = await closedPort()
+  const cases: [string[], RegExp][] = [
+    [['--raw', 'x', '--count', '5'], /--raw .* does not go with --count or --users/],
+    [['--raw', 'x', '--users', '2'], /--raw .* does not go with --count or --users/],
+    [['--count', '5', '--key', 'k'], /--key goes with --raw/],
+  ]
+  for (const [args, message] of cases) {
+    const result = await runCli('produce', ['--brokers', `127.0.0.1:${port}`, ...args], {
+      cwd: tempDir(),
+    })
+    assert.equal(result.code, 1, args.join(' '))
+    assert.match(result.stderr, message, args.join(' '))
+    assert.doesNotMatch(result.stderr, /ECONNREFUSED/, 'refused before connecting')
+  }
+})
