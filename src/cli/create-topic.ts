@@ -5,7 +5,8 @@
 import { parseArgs } from 'node:util'
 import { loadDotEnv } from '../dotenv.js'
 import { ensureTopic } from '../kafka/topics.js'
-import { cliBrokers, cliTopic, errorMessage, kafkaFailure, positiveInt } from './options.js'
+import { errorMessage } from '../errors.js'
+import { cliBrokers, cliTopic, kafkaFailure, positiveInt } from './options.js'
 
 try {
   loadDotEnv()

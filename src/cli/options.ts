@@ -4,6 +4,8 @@
  * Kafka coordinates: a flag, else the service's own variable, else the local broker that
  * `scripts/kafka.sh` starts.
  */
+import { errorMessage } from '../errors.js'
+
 export function cliBrokers(flag: string | undefined): string[] {
   const value =
     flag ?? setting('KAFKA_BROKERS') ?? `127.0.0.1:${setting('LOCAL_KAFKA_PORT') ?? '9092'}`
@@ -52,8 +54,4 @@ function innermostError(error: unknown): unknown {
     current = next
   }
   return current
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

@@ -4,7 +4,8 @@
 import { parseArgs } from 'node:util'
 import { Producer, stringSerializers, type MessageToProduce } from '@platformatic/kafka'
 import { loadDotEnv } from '../dotenv.js'
-import { cliBrokers, cliTopic, errorMessage, kafkaFailure, positiveInt } from './options.js'
+import { errorMessage } from '../errors.js'
+import { cliBrokers, cliTopic, kafkaFailure, positiveInt } from './options.js'
 import { SAMPLE_EVENT, generatedEvents } from './sample-events.js'
 
 const HELP = `Publishes chat_completed events to Kafka.

@@ -2,6 +2,7 @@
  * Telling ClickHouse's "this data cannot be stored" apart from "try again later", and describing
  * errors without repeating the data they quote.
  */
+import { errorMessage } from '../errors.js'
 
 interface ClickHouseErrorLike {
   readonly code: string
@@ -41,5 +42,5 @@ export function isDataError(error: unknown): boolean {
 export function describeError(error: unknown): string {
   const ch = asClickHouseError(error)
   if (ch !== undefined) return `ClickHouse error ${ch.type ?? 'UNKNOWN'} (code ${ch.code})`
-  return error instanceof Error ? error.message : String(error)
+  return errorMessage(error)
 }

@@ -26,6 +26,7 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka'
 import type { BatchConfig, KafkaConfig } from '../config.js'
 import { describeError, isDataError } from '../clickhouse/errors.js'
+import { errorChain, errorMessage } from '../errors.js'
 import type { ChatMessage } from '../domain/chat-message.js'
 import { parseEvent, RejectReason } from '../domain/event.js'
 import type { Logger } from '../logger.js'
@@ -226,8 +227,9 @@ export class ChatEventConsumer {
   /** Closes the stream of a consumer whose heartbeat failed, so the loop rejoins the group. */
   private heartbeatFailed(consumer: RawConsumer, error: unknown): void {
     if (consumer !== this.consumer || this.stopping || this.heartbeatFailure !== undefined) return
-    this.heartbeatFailure = new Error(`heartbeat failed: ${errorChain(error)}`)
-    this.log.warn({ err: errorChain(error) }, 'heartbeat failed; rejoining the group')
+    const reason = errorChain(error)
+    this.heartbeatFailure = new Error(`heartbeat failed: ${reason}`)
+    this.log.warn({ err: reason }, 'heartbeat failed; rejoining the group')
     this.stream?.close().catch((closeError: unknown) => {
       this.log.warn({ err: errorMessage(closeError) }, 'closing the kafka stream failed')
     })
@@ -386,27 +388,4 @@ function closeForcefully(consumer: RawConsumer): Promise<void> {
       else resolve()
     })
   })
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
-/**
- * An error's message with those of the errors it wraps: the client reports "fetch failed 4 times."
- * and keeps the reasons in `errors` and `cause`. Distinct messages only, at most 5.
- */
-export function errorChain(error: unknown): string {
-  const messages: string[] = []
-  const visit = (value: unknown, depth: number): void => {
-    if (depth > 4 || messages.length >= 5) return
-    const message = errorMessage(value)
-    if (!messages.includes(message)) messages.push(message)
-    if (!(value instanceof Error)) return
-    const nested = (value as { errors?: unknown }).errors
-    if (Array.isArray(nested)) for (const inner of nested) visit(inner, depth + 1)
-    if (value.cause !== undefined) visit(value.cause, depth + 1)
-  }
-  visit(error, 0)
-  return messages.join(' <- ')
 }

@@ -9,12 +9,11 @@ import { randomUUID } from 'node:crypto'
 import type { EventEmitter } from 'node:events'
 import { after, test } from 'node:test'
 import { generatedEvents } from '../../src/cli/sample-events.js'
-import { ChatEventConsumer } from '../../src/kafka/consumer.js'
 import { createMetrics } from '../../src/metrics.js'
 import { ChatRepository } from '../../src/repository/chat-repository.js'
-import { ChatService } from '../../src/service/chat-service.js'
-import { migratedClient, silentLogger } from '../helpers/clickhouse.js'
-import { freshTopic, publishEvents, testBrokers } from '../helpers/kafka.js'
+import { migratedClient } from '../helpers/clickhouse.js'
+import { testConsumer } from '../helpers/consumer.js'
+import { freshTopic, publishEvents } from '../helpers/kafka.js'
 import { waitFor } from '../helpers/wait.js'
 
 const client = await migratedClient()
@@ -24,20 +23,8 @@ test('a failed heartbeat makes the consumer rejoin the group, and consumption go
   const topic = await freshTopic(1)
   const metrics = createMetrics({ defaultMetrics: false })
   const repository = new ChatRepository(client, 'chat_data')
-  const consumer = new ChatEventConsumer({
-    kafka: {
-      brokers: testBrokers(),
-      topic,
-      groupId: `g-${randomUUID()}`,
-      clientId: 'test',
-      connectRetries: 5,
-      connectBackoffMs: 100,
-      sessionTimeoutMs: 6000,
-    },
-    batch: { maxRows: 1000, maxBytes: 1 << 20, maxWaitMs: 50 },
-    service: new ChatService(repository, { defaultLimit: 50, maxLimit: 1000 }, metrics),
-    metrics,
-    logger: silentLogger,
+  const consumer = testConsumer(topic, `g-${randomUUID()}`, repository, metrics, {
+    sessionTimeoutMs: 6000,
   })
   await consumer.start()
   t.after(() => consumer.stop(1000))

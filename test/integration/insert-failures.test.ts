@@ -7,12 +7,12 @@ import { randomUUID } from 'node:crypto'
 import { after, test } from 'node:test'
 import type { ClickHouseClient } from '../../src/clickhouse/client.js'
 import { toClickHouseDateTime, type ChatMessage } from '../../src/domain/chat-message.js'
-import { ChatEventConsumer, MAX_REFUSED_IN_A_ROW } from '../../src/kafka/consumer.js'
+import { MAX_REFUSED_IN_A_ROW } from '../../src/kafka/consumer.js'
 import { createMetrics, type Metrics } from '../../src/metrics.js'
 import { ChatRepository } from '../../src/repository/chat-repository.js'
-import { ChatService } from '../../src/service/chat-service.js'
-import { migratedClient, silentLogger } from '../helpers/clickhouse.js'
-import { freshTopic, publish, testBrokers } from '../helpers/kafka.js'
+import { migratedClient } from '../helpers/clickhouse.js'
+import { testConsumer } from '../helpers/consumer.js'
+import { freshTopic, publish } from '../helpers/kafka.js'
 import { waitFor } from '../helpers/wait.js'
 
 const client = await migratedClient()
@@ -87,25 +87,6 @@ class FlakyRepository extends ChatRepository {
   }
 }
 
-function consumerFor(topic: string, groupId: string, repository: ChatRepository, metrics: Metrics) {
-  const service = new ChatService(repository, { defaultLimit: 50, maxLimit: 1000 }, metrics)
-  return new ChatEventConsumer({
-    kafka: {
-      brokers: testBrokers(),
-      topic,
-      groupId,
-      clientId: 'test',
-      connectRetries: 5,
-      connectBackoffMs: 100,
-      sessionTimeoutMs: 10_000,
-    },
-    batch: { maxRows: 1000, maxBytes: 1 << 20, maxWaitMs: 50 },
-    service,
-    metrics,
-    logger: silentLogger,
-  })
-}
-
 function event(user: string, n: number, message = `message ${n}`): string {
   return JSON.stringify({
     event_type: 'chat_completed',
@@ -136,7 +117,7 @@ test('a row ClickHouse refuses is isolated and dropped; the rest of its batch is
   ])
 
   const metrics = createMetrics({ defaultMetrics: false })
-  const consumer = consumerFor(topic, groupId, new PoisonRowRepository(client), metrics)
+  const consumer = testConsumer(topic, groupId, new PoisonRowRepository(client), metrics)
   await consumer.start()
   t.after(() => consumer.stop(1000))
   const repository = new ChatRepository(client, 'chat_data')
@@ -160,7 +141,7 @@ test('a row ClickHouse refuses is isolated and dropped; the rest of its batch is
 
   // The batch's offsets were committed: a new consumer in the group reads nothing again.
   const again = createMetrics({ defaultMetrics: false })
-  const second = consumerFor(topic, groupId, new ChatRepository(client, 'chat_data'), again)
+  const second = testConsumer(topic, groupId, new ChatRepository(client, 'chat_data'), again)
   await second.start()
   t.after(() => second.stop(1000))
   await publish(topic, [{ value: event(user, 5) }])
@@ -179,7 +160,7 @@ test('passing insert failures are retried until the batch is stored, then commit
 
   const metrics = createMetrics({ defaultMetrics: false })
   const flaky = new FlakyRepository(client, 3)
-  const consumer = consumerFor(topic, `g-${randomUUID()}`, flaky, metrics)
+  const consumer = testConsumer(topic, `g-${randomUUID()}`, flaky, metrics)
   await consumer.start()
   t.after(() => consumer.stop(1000))
   const repository = new ChatRepository(client, 'chat_data')
@@ -205,7 +186,7 @@ test('when ClickHouse refuses every row, refusals stop being dropped and the bat
   )
 
   const metrics = createMetrics({ defaultMetrics: false })
-  const consumer = consumerFor(topic, groupId, new RefuseEverythingRepository(client), metrics)
+  const consumer = testConsumer(topic, groupId, new RefuseEverythingRepository(client), metrics)
   await consumer.start()
   t.after(() => consumer.stop(1000))
   const refusedCount = () =>
@@ -224,7 +205,7 @@ test('when ClickHouse refuses every row, refusals stop being dropped and the bat
   await consumer.stop(1000)
 
   // Nothing was committed: once the table takes rows again, every event is stored.
-  const second = consumerFor(topic, groupId, new ChatRepository(client, 'chat_data'), metrics)
+  const second = testConsumer(topic, groupId, new ChatRepository(client, 'chat_data'), metrics)
   await second.start()
   t.after(() => second.stop(1000))
   const repository = new ChatRepository(client, 'chat_data')

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { compressionsAlgorithms } from '@platformatic/kafka'
 import { decodeSnappy, decodeZstd } from '../../src/kafka/codecs.js'
-import { errorChain } from '../../src/kafka/consumer.js'
+import { errorChain } from '../../src/errors.js'
 import { StreamHealth } from '../../src/kafka/stream-health.js'
 
 const rawSnappy = (block: Buffer): Buffer => compressionsAlgorithms.snappy.compressSync(block)
